@@ -1,0 +1,48 @@
+"""NOS evidence portfolio: learners gather evidence against National Occupational Standards,
+assessors judge it, internal quality assurers sample it, providers run cohorts."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=config.instance_path(test_config),
+        instance_relative_config=True,
+        template_folder=str(config.PROJECT_ROOT / "templates"),
+    )
+    config.configure(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from .extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from . import assets, errors, security
+    from .auth import sessions  # noqa: F401  (registers the user loader)
+
+    assets.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .caseload.views import bp as caseload_bp
+    from .files.views import bp as files_bp
+    from .learner.views import bp as learner_bp
+    from .public.views import bp as public_bp
+
+    for blueprint in (public_bp, auth_bp, admin_bp, caseload_bp, learner_bp, files_bp):
+        app.register_blueprint(blueprint)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app

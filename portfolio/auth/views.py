@@ -1,0 +1,5 @@
+"""auth pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)

@@ -1,0 +1,5 @@
+"""caseload pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("caseload", __name__)

@@ -1,0 +1,48 @@
+"""Command-line interface: ``flask --app portfolio <command>``."""
+
+import click
+from flask.cli import with_appcontext
+
+
+@click.command("upgrade")
+@with_appcontext
+def upgrade_command():
+    """Create or migrate the database, then load every standard in criteria/. Idempotent."""
+    from flask_migrate import upgrade
+
+    from .standards.loader import load_directory
+
+    upgrade()
+    for line in load_directory():
+        click.echo(line)
+
+
+@click.group("audit")
+def audit_group():
+    """Check the audit trail."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify():
+    """Check that no audit entry was changed, removed or inserted behind the app's back."""
+    from .services.audit import verify
+
+    result = verify()
+    if result.ok:
+        click.echo(f"Audit trail intact: {result.checked} entries checked.")
+        return
+    click.echo(
+        f"Audit trail broken at entry {result.first_bad_id}: {result.reason} "
+        f"({result.checked} entries before it are intact).",
+        err=True,
+    )
+    raise SystemExit(1)
+
+
+def init_app(app):
+    from .admin.cli import demo_command, users_group
+    from .standards.cli import standards_group
+
+    for command in (upgrade_command, audit_group, standards_group, users_group, demo_command):
+        app.cli.add_command(command)

@@ -1,0 +1,106 @@
+"""Configuration defaults.
+
+Order of precedence (last wins): these defaults, ``instance/config.py``, environment variables,
+the mapping a test passes to ``create_app``.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+#: Where the repository's data folders live when running from a checkout.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+MAX_UPLOAD_BYTES_DEFAULT = 1024**3  # 1 GiB per file
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "CRITERIA_DIR": str(PROJECT_ROOT / "criteria"),
+    "FRONTEND_DIR": str(PROJECT_ROOT / "node_modules"),
+    "MAX_UPLOAD_BYTES": MAX_UPLOAD_BYTES_DEFAULT,
+    "INVITATION_HOURS": 72,
+    "RESET_HOURS": 2,
+    "SIGNIN_MAX_FAILURES": 5,
+    "SIGNIN_WINDOW_SECONDS": 15 * 60,
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_FROM": "portfolio@localhost",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+}
+
+#: Environment variables read at start, mapped to config keys.
+ENVIRONMENT = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "EVIDENCE_DIR": "EVIDENCE_DIR",
+    "CRITERIA_DIR": "CRITERIA_DIR",
+    "MAX_UPLOAD_BYTES": "MAX_UPLOAD_BYTES",
+    "MAIL_SERVER": "MAIL_SERVER",
+    "MAIL_PORT": "MAIL_PORT",
+    "MAIL_USERNAME": "MAIL_USERNAME",
+    "MAIL_PASSWORD": "MAIL_PASSWORD",
+    "MAIL_FROM": "MAIL_FROM",
+    "SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
+}
+INTEGER_KEYS = {"MAX_UPLOAD_BYTES", "MAIL_PORT"}
+BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS"}
+
+
+def instance_path(test_config: dict | None = None) -> str:
+    """``instance/`` beside the checkout, unless PORTFOLIO_INSTANCE_PATH or a test says so."""
+    if test_config and test_config.get("INSTANCE_PATH"):
+        return str(test_config["INSTANCE_PATH"])
+    return os.environ.get("PORTFOLIO_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+
+
+def configure(app, test_config=None):
+    """Fill ``app.config`` from defaults, instance file, environment and ``test_config``."""
+    app.config.from_mapping(DEFAULTS)
+    instance = Path(app.instance_path)
+    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'portfolio.sqlite3'}"
+    app.config["EVIDENCE_DIR"] = str(instance / "evidence")
+    app.config.from_pyfile("config.py", silent=True)
+    for variable, key in ENVIRONMENT.items():
+        value = os.environ.get(variable)
+        if value is None or value == "":
+            continue
+        if key in INTEGER_KEYS:
+            value = int(value)
+        elif key in BOOLEAN_KEYS:
+            value = value.lower() in {"1", "true", "yes", "on"}
+        app.config[key] = normalise_database_url(value) if variable == "DATABASE_URL" else value
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(instance)
+    # Flask refuses request bodies above MAX_CONTENT_LENGTH with 413; allow form fields on top.
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_BYTES"]) + 1024 * 1024
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators paste the usual ``postgres://`` URL; we drive it with psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Generate the secret key once into ``instance/secret_key`` and reuse it afterwards."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,71 @@
+"""Friendly error pages that answer HTML, or JSON to clients that ask for it."""
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from .extensions import db
+
+MESSAGES = {
+    400: (
+        "Something was wrong with that request",
+        "Go back, check what you entered and try again.",
+    ),
+    403: (
+        "You cannot do that",
+        "You do not have permission to do that. Sign in as the right person or go back.",
+    ),
+    404: (
+        "Page not found",
+        "If you typed the web address, check it is correct. "
+        "If you followed a link, it may be out of date.",
+    ),
+    405: ("That action is not available here", "Go back and use the buttons on the page."),
+    413: (
+        "That file is too large",
+        "Each file can be at most {limit}. Make the file smaller or split it, "
+        "then upload it again.",
+    ),
+    429: ("Too many attempts", "Wait a few minutes before you try again."),
+    500: (
+        "Sorry, there is a problem with the service",
+        "Nothing you entered has been saved in a half-finished state. Try again later.",
+    ),
+}
+
+
+def human_size(size: int) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:g} {unit}" if unit == "bytes" else f"{size:.3g} {unit}"
+        size /= 1024
+    return str(size)
+
+
+def render_error(code: int, detail: str | None = None):
+    title, advice = MESSAGES.get(code, MESSAGES[500])
+    from flask import current_app
+
+    advice = advice.format(limit=human_size(current_app.config["MAX_UPLOAD_BYTES"]))
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=title, detail=detail or advice), code
+    return render_template("error.html", code=code, title=title, advice=detail or advice), code
+
+
+def init_app(app):
+    app.jinja_env.filters["human_size"] = human_size
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            "Your form expired or was sent from somewhere else. "
+            "Go back, reload the page and try again.",
+        )
+
+    for code in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(code, lambda error, code=code: render_error(code))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_error(500)

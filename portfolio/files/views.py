@@ -1,0 +1,5 @@
+"""files pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("files", __name__)

@@ -1,0 +1,5 @@
+"""learner pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("learner", __name__)

@@ -1,0 +1,128 @@
+"""Evidence a learner gathers, its files, and its mappings to criteria.
+
+A submitted version is frozen. A correction is a new ``Evidence`` row (``version`` + 1) whose
+``previous`` points at the frozen one, so the history stays readable.
+"""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._types import UTCDateTime, str_enum, utcnow
+
+
+class Method(enum.StrEnum):
+    OBSERVATION = "observation"
+    PRODUCT = "product"
+    WITNESS_TESTIMONY = "witness_testimony"
+    PROFESSIONAL_DISCUSSION = "professional_discussion"
+    QUESTIONING = "questioning"
+    REFLECTIVE_ACCOUNT = "reflective_account"
+    RECOGNITION_OF_PRIOR_LEARNING = "recognition_of_prior_learning"
+
+    @property
+    def label(self) -> str:
+        return {
+            "observation": "Observation",
+            "product": "Product (work produced)",
+            "witness_testimony": "Witness testimony",
+            "professional_discussion": "Professional discussion",
+            "questioning": "Questioning",
+            "reflective_account": "Reflective account",
+            "recognition_of_prior_learning": "Recognition of prior learning",
+        }[self.value]
+
+
+class ConsentStatus(enum.StrEnum):
+    NO_PEOPLE = "no_people"
+    OBTAINED = "obtained"
+    NOT_OBTAINED = "not_obtained"
+
+    @property
+    def label(self) -> str:
+        return {
+            "no_people": "No identifiable people are shown",
+            "obtained": "Identifiable people are shown and consent was obtained",
+            "not_obtained": "Identifiable people are shown and consent was not obtained",
+        }[self.value]
+
+
+class EvidenceStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    SUPERSEDED = "superseded"
+
+
+class Evidence(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id"), index=True)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"), default=None)
+    version: Mapped[int] = mapped_column(default=1)
+    status: Mapped[EvidenceStatus] = mapped_column(
+        str_enum(EvidenceStatus), default=EvidenceStatus.DRAFT
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    activity_date: Mapped[date] = mapped_column(Date)
+    method: Mapped[Method] = mapped_column(str_enum(Method))
+    account_md: Mapped[str] = mapped_column(Text, default="")
+    consent: Mapped[ConsentStatus] = mapped_column(str_enum(ConsentStatus))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    declaration_name: Mapped[str] = mapped_column(String(200), default="")
+    declaration_text: Mapped[str] = mapped_column(Text, default="")
+
+    enrolment = relationship("Enrolment")
+    previous: Mapped["Evidence | None"] = relationship(remote_side=[id])
+    files: Mapped[list["EvidenceFile"]] = relationship(
+        back_populates="evidence", order_by="EvidenceFile.id", cascade="all, delete-orphan"
+    )
+    mappings: Mapped[list["Mapping"]] = relationship(
+        back_populates="evidence", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == EvidenceStatus.DRAFT
+
+
+class EvidenceFile(db.Model):
+    """A file attached to one evidence version. Bytes live in storage under ``stored_name``."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))  # for display only
+    stored_name: Mapped[str] = mapped_column(String(128))  # random; the storage key
+    content_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: display-sized image derivative (EXIF-oriented, metadata stripped), if any
+    derivative_name: Mapped[str | None] = mapped_column(String(128), default=None)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    evidence: Mapped[Evidence] = relationship(back_populates="files")
+
+    @property
+    def kind(self) -> str:
+        """image, audio, video, pdf or document: decides how the page shows it."""
+        major = self.content_type.split("/")[0]
+        if major in {"image", "audio", "video"}:
+            return major
+        return "pdf" if self.content_type == "application/pdf" else "document"
+
+
+class Mapping(db.Model):
+    """Evidence claimed against one criterion, with the learner's justification."""
+
+    __table_args__ = (UniqueConstraint("evidence_id", "criterion_id", name="uq_mapping"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"), index=True)
+    justification: Mapped[str] = mapped_column(Text)
+
+    evidence: Mapped[Evidence] = relationship(back_populates="mappings")
+    criterion = relationship("Criterion")

@@ -1,0 +1,148 @@
+"""Providers, people and their roles, cohorts and enrolments (a learner's portfolio)."""
+
+import enum
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._types import UTCDateTime, str_enum, utcnow
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    ASSESSOR = "assessor"
+    IQA = "iqa"
+    LEARNER = "learner"
+
+    @property
+    def label(self) -> str:
+        return {
+            "admin": "Provider administrator",
+            "assessor": "Assessor",
+            "iqa": "Internal quality assurer",
+            "learner": "Learner",
+        }[self.value]
+
+
+class Provider(db.Model):
+    """A training provider; its administrators see only its own data."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    people: Mapped[list["User"]] = relationship(back_populates="provider")
+    cohorts: Mapped[list["Cohort"]] = relationship(back_populates="provider")
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: Unique Learner Number, 10 digits, learners only
+    uln: Mapped[str | None] = mapped_column(String(10), default=None)
+    password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
+    active: Mapped[bool] = mapped_column(default=True)
+    #: changes when the password changes, so old sessions stop working
+    session_token: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    provider: Mapped[Provider] = relationship(back_populates="people")
+    role_rows: Mapped[list["UserRole"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @property
+    def roles(self) -> set[Role]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    @property
+    def is_active(self) -> bool:  # flask-login asks this
+        return self.active
+
+    def get_id(self) -> str:
+        # Binding the session to session_token ends other sessions when it changes.
+        return f"{self.id}:{self.session_token}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class UserRole(db.Model):
+    __table_args__ = (UniqueConstraint("user_id", "role", name="uq_user_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class Cohort(db.Model):
+    __table_args__ = (UniqueConstraint("provider_id", "name", name="uq_cohort_provider_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id"), index=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standard.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date] = mapped_column(Date)
+    planned_end_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    provider: Mapped[Provider] = relationship(back_populates="cohorts")
+    standard = relationship("Standard")
+    enrolments: Mapped[list["Enrolment"]] = relationship(
+        back_populates="cohort", order_by="Enrolment.id"
+    )
+
+
+class Enrolment(db.Model):
+    """A learner on a cohort: their portfolio against the cohort's standard."""
+
+    __table_args__ = (UniqueConstraint("cohort_id", "learner_id", name="uq_enrolment_learner"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    assessor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    iqa_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
+    learner: Mapped[User] = relationship(foreign_keys=[learner_id])
+    assessor: Mapped[User | None] = relationship(foreign_keys=[assessor_id])
+    iqa: Mapped[User | None] = relationship(foreign_keys=[iqa_id])
+
+    @property
+    def standard(self):
+        return self.cohort.standard
+
+
+class OneTimeToken(db.Model):
+    """An invitation or password-reset link: stored hashed, single use, expiring."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # "invitation" or "reset"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class SignInAttempt(db.Model):
+    """Failed sign-ins, kept in the database so rate limits hold across worker processes."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    ip: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

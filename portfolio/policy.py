@@ -1,0 +1,64 @@
+"""The one place that answers "may this person do this to this object?".
+
+Views name the permission they need and call ``require``; a refusal looks exactly like a missing
+object (404), so nobody learns what exists by probing URLs.
+"""
+
+from flask import abort
+from flask_login import current_user
+
+from .models import Cohort, Enrolment, Evidence, EvidenceFile, Role, User
+
+# action -> (model, rule); each rule is rule(user, obj) -> bool
+
+
+def _is_admin_of(user: User, provider_id: int) -> bool:
+    return user.has_role(Role.ADMIN) and user.provider_id == provider_id
+
+
+def _may_view_enrolment(user: User, enrolment: Enrolment) -> bool:
+    return (
+        enrolment.learner_id == user.id
+        or (user.has_role(Role.ASSESSOR) and enrolment.assessor_id == user.id)
+        or (user.has_role(Role.IQA) and enrolment.iqa_id == user.id)
+        or _is_admin_of(user, enrolment.cohort.provider_id)
+    )
+
+
+def _owns_enrolment(user: User, enrolment: Enrolment) -> bool:
+    return user.has_role(Role.LEARNER) and enrolment.learner_id == user.id
+
+
+RULES = {
+    ("view", Enrolment): _may_view_enrolment,
+    ("add_evidence", Enrolment): _owns_enrolment,
+    ("view", Evidence): lambda u, e: _may_view_enrolment(u, e.enrolment),
+    ("edit", Evidence): lambda u, e: _owns_enrolment(u, e.enrolment) and e.is_draft,
+    ("revise", Evidence): lambda u, e: _owns_enrolment(u, e.enrolment) and not e.is_draft,
+    ("view", EvidenceFile): lambda u, f: _may_view_enrolment(u, f.evidence.enrolment),
+    ("manage", Cohort): lambda u, c: _is_admin_of(u, c.provider_id),
+    ("manage", User): lambda u, p: _is_admin_of(u, p.provider_id),
+}
+
+
+def can(user, action: str, obj) -> bool:
+    if obj is None or user is None or not user.is_authenticated:
+        return False
+    rule = RULES.get((action, type(obj)))
+    if rule is None:
+        raise LookupError(f"no policy rule for {action!r} on {type(obj).__name__}")
+    return bool(rule(user, obj))
+
+
+def require(action: str, obj, user=None):
+    """Return ``obj`` if the current (or given) person may do ``action`` to it, else 404."""
+    if not can(user if user is not None else current_user, action, obj):
+        abort(404)
+    return obj
+
+
+def require_role(role: Role, user=None) -> None:
+    """For pages that list the person's own work (an assessor's caseload, say)."""
+    person = user if user is not None else current_user
+    if not person.is_authenticated or not person.has_role(role):
+        abort(404)

@@ -1,0 +1,1 @@
+"""Standards as data: loading criteria/ files, the NOS importer, its CLI."""

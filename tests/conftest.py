@@ -1,0 +1,179 @@
+"""Fixtures shared by every test: an app on a fresh database, a client, factories, sign-in.
+
+The database is SQLite unless TEST_DATABASE_URL names another (``make test`` runs the suite a
+second time against a real PostgreSQL server started on loopback).
+"""
+
+import itertools
+import os
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from portfolio import create_app
+from portfolio.extensions import db
+from portfolio.models import Cohort, Enrolment, Provider, Role, User, UserRole
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    return os.environ.get("TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    )
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, tmp_path_factory):
+    """Create the schema once per session; each test then starts from empty tables."""
+    app = create_app(_config(database_url, tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    return database_url
+
+
+def _config(database_url, instance):
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_PATH": str(instance),
+        "EVIDENCE_DIR": str(instance / "evidence"),
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+def _empty_tables():
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config(_schema, tmp_path):
+    """Override in a test module (or tweak in a test) to change the app's configuration."""
+    return _config(_schema, tmp_path / "instance")
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        _empty_tables()
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# ---------------------------------------------------------------------------------- factories
+
+
+@pytest.fixture
+def make_provider(app):
+    def make(name=None):
+        provider = Provider(name=name or f"Provider {next(_counter)}")
+        db.session.add(provider)
+        db.session.commit()
+        return provider
+
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_provider):
+    from portfolio.services.passwords import hash_password
+
+    def make(*roles, provider=None, email=None, name=None, password=PASSWORD, uln=None):
+        n = next(_counter)
+        user = User(
+            provider=provider or make_provider(),
+            email=email or f"person{n}@example.org",
+            name=name or f"Person {n}",
+            uln=uln,
+            password_hash=hash_password(password) if password else None,
+        )
+        user.role_rows = [UserRole(role=Role(r)) for r in (roles or ("learner",))]
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def standard(app):
+    """The shipped seed standard, loaded from criteria/."""
+    from portfolio.standards.loader import load_directory
+
+    load_directory()
+    from portfolio.models import Standard
+
+    return db.session.scalars(db.select(Standard)).one()
+
+
+@pytest.fixture
+def make_cohort(app, make_provider, standard):
+    def make(provider=None, name=None):
+        cohort = Cohort(
+            provider=provider or make_provider(),
+            standard=standard,
+            name=name or f"Cohort {next(_counter)}",
+            start_date=date(2026, 9, 1),
+            planned_end_date=date(2027, 7, 31),
+        )
+        db.session.add(cohort)
+        db.session.commit()
+        return cohort
+
+    return make
+
+
+@pytest.fixture
+def make_enrolment(app, make_user, make_cohort):
+    """A learner enrolled on a cohort with an assessor and an IQA, all at one provider."""
+
+    def make(cohort=None, learner=None, assessor=None, iqa=None):
+        cohort = cohort or make_cohort()
+        enrolment = Enrolment(
+            cohort=cohort,
+            learner=learner or make_user("learner", provider=cohort.provider),
+            assessor=assessor or make_user("assessor", provider=cohort.provider),
+            iqa=iqa or make_user("iqa", provider=cohort.provider),
+        )
+        db.session.add(enrolment)
+        db.session.commit()
+        return enrolment
+
+    return make
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign a person in through the real sign-in form."""
+
+    def login(user, password=PASSWORD):
+        response = client.post(
+            "/sign-in", data={"email": user.email, "password": password}, follow_redirects=False
+        )
+        assert response.status_code == 302, "sign-in failed in the login_as fixture"
+        return response
+
+    return login
