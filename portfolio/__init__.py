@@ -27,10 +27,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import assets, errors, security
     from .auth import sessions  # noqa: F401  (registers the user loader)
+    from .services import markdown
 
     assets.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    markdown.init_app(app)
 
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
