@@ -21,7 +21,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).parent / "migrations"),
+        render_as_batch=True,  # SQLite needs batch mode to alter tables
+        compare_type=True,
+    )
     csrf.init_app(app)
     login_manager.init_app(app)
 

@@ -1,0 +1,65 @@
+# Two commands: `make run` serves the app, `make test` runs the whole suite.
+# Both set everything up first (system packages, .venv, front-end packages) and reuse it after.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app portfolio
+CSS := portfolio/static/build/app.css
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install run test lint test-sqlite test-postgres pg-start pg-stop clean
+
+install: build/.system-packages $(BIN)/.installed node_modules/.installed $(CSS)
+
+build/.system-packages: scripts/install-system-packages
+	scripts/install-system-packages
+	@mkdir -p build && touch build/.system-packages
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CSS): node_modules/.installed $(wildcard portfolio/static/scss/*.scss)
+	mkdir -p $(dir $(CSS))
+	node_modules/.bin/sass --load-path=node_modules --quiet-deps --silence-deprecation=import \
+		--no-source-map --style=compressed portfolio/static/scss/app.scss $(CSS)
+
+run: install
+	$(FLASK) upgrade
+	$(FLASK) demo --if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check portfolio tests benchmarks
+	$(BIN)/ruff format --check portfolio tests benchmarks
+
+test: install lint
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== test suite on SQLite =="
+	$(BIN)/pytest
+
+test-postgres:
+	@echo "== test suite on PostgreSQL (Debian's server on loopback) =="
+	@url=$$(scripts/test-postgres start) && \
+		TEST_DATABASE_URL=$$url $(BIN)/pytest; status=$$?; \
+		scripts/test-postgres stop; exit $$status
+
+pg-start:
+	@scripts/test-postgres start
+pg-stop:
+	@scripts/test-postgres stop
+
+clean:
+	scripts/test-postgres stop
+	rm -rf $(VENV) node_modules build portfolio/static/build .pytest_cache .ruff_cache
