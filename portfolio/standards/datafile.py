@@ -1,0 +1,125 @@
+"""Reading and writing ``criteria/`` files, and the canonical form a standard is compared in.
+
+The canonical form (sorted-key JSON of the validated data) is what ``standards show --json``
+prints and what ``Standard.content_hash`` hashes, so comments and layout in the YAML never count
+as a change, but any change to a text, a date or guidance does.
+"""
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .schema import StandardData, describe_errors
+
+SUFFIXES = (".yaml", ".yml")
+HEADER = "# A National Occupational Standard as data. Format: docs/criteria-format.md\n"
+
+
+class StandardFileError(ValueError):
+    """A criteria/ file that cannot be loaded; the message names the file, field and problem."""
+
+    def __init__(self, path, problems: list[tuple[str, str]]):
+        self.path = str(path)
+        self.problems = problems
+        self.field, self.problem = problems[0]
+        lines = [f"{self.path}: {field}: {problem}" for field, problem in problems]
+        super().__init__("\n".join(lines))
+
+
+def read_standard_file(path) -> StandardData:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        raise StandardFileError(path, [("(file)", f"cannot be read: {error.strerror}")]) from None
+    except UnicodeDecodeError:
+        raise StandardFileError(path, [("(file)", "is not UTF-8 text")]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "cannot be parsed"
+        raise StandardFileError(
+            path, [("(file)", f"is not valid YAML{where}: {problem}")]
+        ) from None
+    if not isinstance(raw, dict):
+        raise StandardFileError(path, [("(file)", "must be a mapping of fields such as 'title:'")])
+    try:
+        return StandardData.model_validate(raw)
+    except ValidationError as error:
+        raise StandardFileError(path, describe_errors(error)) from None
+
+
+def canonical(data: StandardData) -> dict:
+    """Plain JSON-ready dict; ``knowledge`` is the public name for knowledge items."""
+    document = data.model_dump(mode="json")
+    document["performance_criteria"] = [_item(c) for c in document["performance_criteria"]]
+    document["knowledge"] = [_item(c) for c in document.pop("knowledge_items")]
+    return document
+
+
+def _item(criterion: dict) -> dict:
+    return {key: value for key, value in criterion.items() if value or key in {"code", "text"}}
+
+
+def canonical_json(data: StandardData, indent: int | None = 2) -> str:
+    return json.dumps(canonical(data), indent=indent, sort_keys=True, ensure_ascii=False)
+
+
+def content_hash(data: StandardData) -> str:
+    return hashlib.sha256(canonical_json(data, indent=None).encode("utf-8")).hexdigest()
+
+
+def file_name(data: StandardData) -> str:
+    return f"{data.urn.lower()}-v{data.version}.yaml"
+
+
+def dump(data: StandardData) -> str:
+    document = data.model_dump()  # dates stay dates, so YAML writes them unquoted
+    for field in ("performance_criteria", "knowledge_items"):
+        document[field] = [_item(c) for c in document[field]]
+    for note in document["guidance_notes"]:
+        note["criteria"] = _Codes(note["criteria"])
+    # No folding: each criterion's exact text stays on one line, easy to find and to diff.
+    return HEADER + yaml.dump(
+        document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000
+    )
+
+
+def write_standard_file(data: StandardData, path) -> Path:
+    """Write atomically: a reader never sees half a file, and a failure leaves nothing behind."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".yaml")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(dump(data))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text (overview, guidance, sub-lists) as readable ``|`` blocks."""
+
+
+def _represent_str(dumper, value):
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+class _Codes(list):
+    """A short list of criterion codes, written on one line: ``[PC13, K14]``."""
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(
+    _Codes, lambda dumper, value: dumper.represent_sequence("tag:yaml.org,2002:seq", value, True)
+)

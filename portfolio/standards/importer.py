@@ -1,0 +1,247 @@
+"""NOS text as published -> validated standard data. Pure: no database, no files written.
+
+``import_nos(text)`` returns a ``StandardData`` or raises ``NosImportError`` whose message names
+the problem and the line. The rules for what the text may not say (URN, version) are in
+docs/criteria-format.md: the caller's choice first, then the text, then a provisional URN derived
+from the title and version "1".
+"""
+
+import hashlib
+import re
+from datetime import date, datetime
+
+from pydantic import ValidationError
+
+from . import text as text_cleaning
+from .layout import LIST_KINDS, VALUE_KINDS, Block, Line, split_blocks, unwrap_quotes
+from .numbered import SUB_MARKER, Item, ListError, numbered_item, parse_items
+from .schema import StandardData, describe_errors
+
+DEFAULT_VERSION = "1"
+PROVISIONAL_PREFIX = "PROV-"
+DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+_KEYWORDS_LINE = re.compile(r"^[^;]+(?:;[^;]*){2,}$|^[^;]+;$")
+
+
+class NosImportError(ValueError):
+    """The text is not a NOS we can read; the message says what is wrong and on which line."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+def import_nos(source: str | bytes, urn: str | None = None, version: str | None = None):
+    """Read one published NOS. ``urn``/``version`` override what the text says."""
+    raw = text_cleaning.decode(source) if isinstance(source, bytes) else source
+    lines = list(enumerate(text_cleaning.clean(raw).split("\n"), start=1))
+    if not any(t for _, t in lines):
+        raise NosImportError("Line 1: the file is empty.", 1)
+    try:
+        return _Reader(unwrap_quotes(lines)).read(urn, version)
+    except ListError as error:
+        raise NosImportError(str(error), error.line) from None
+
+
+class _Reader:
+    def __init__(self, lines: list[Line]):
+        self.last_line = max((n for n, t in lines if t), default=1)
+        self.blocks, self.values = split_blocks(lines)
+        self.keywords = self._take_trailing_keywords()
+        self.field_lines: dict[str, int] = {}
+
+    def read(self, urn, version) -> StandardData:
+        title, overview = self._title_and_overview()
+        performance, performance_notes = self._list("performance", "Performance criteria")
+        knowledge, knowledge_notes = self._list("knowledge", "Knowledge and understanding")
+        sections = self._sections()
+        if performance_notes:
+            sections["Notes after the performance criteria"] = performance_notes
+        if knowledge_notes:
+            sections["Notes after the knowledge and understanding"] = knowledge_notes
+        fields = {
+            "title": title,
+            "urn": urn or self._value("urn") or self._value("original_urn") or provisional(title),
+            "version": version or _first_word(self._value("version")) or DEFAULT_VERSION,
+            "suite": self._value("suite"),
+            "developed_by": self._value("developed_by"),
+            "approved_on": self._date("approved_on", "Approved on", sections),
+            "indicative_review_date": self._date("review_date", "Indicative Review Date", sections),
+            "overview": overview,
+            "keywords": self.keywords,
+            "relevant_occupations": self._occupations(),
+            "performance_criteria": _criteria(performance, "PC"),
+            "knowledge_items": _criteria(knowledge, "K"),
+            "sections": sections,
+        }
+        try:
+            return StandardData.model_validate(fields)
+        except ValidationError as error:
+            field, problem = describe_errors(error)[0]
+            line = self.field_lines.get(field.split()[0], 1)
+            raise NosImportError(f"Line {line}: {field} {problem}.", line) from None
+
+    # ----------------------------------------------------------------------------- pieces
+
+    def _title_and_overview(self) -> tuple[str, str]:
+        header = self.blocks[0].body
+        if "title" in self.values:
+            title = self.values["title"]
+            title_line, title_text = title.line, title.text
+        else:
+            lines = self.blocks[0].text_lines()
+            if not lines:
+                first = self.blocks[1].line if len(self.blocks) > 1 else 1
+                raise NosImportError(
+                    f"Line {first}: no title found; the first line should be the standard's title.",
+                    first,
+                )
+            title_line, title_text = lines[0]
+            header = header[header.index(lines[0]) + 1 :]
+        self.field_lines["title"] = title_line
+        overview = list(header)
+        for block in self.blocks[1:]:
+            if block.kind == "overview":
+                overview += [(block.line, "")] + block.body
+            elif block.kind in VALUE_KINDS and not self._seen_list_before(block):
+                overview += [(block.line, "")] + block.text_lines()[1:]
+        return title_text, paragraphs(overview)
+
+    def _seen_list_before(self, block: Block) -> bool:
+        return any(b.kind in LIST_KINDS for b in self.blocks[: self.blocks.index(block)])
+
+    def _list(self, kind: str, name: str) -> tuple[list[Item], str]:
+        blocks = [b for b in self.blocks if b.kind == kind]
+        if not blocks:
+            raise NosImportError(
+                f"Line {self.last_line}: reached the end of the text without finding a "
+                f"'{name}' section, so this does not look like a National Occupational Standard.",
+                self.last_line,
+            )
+        items, notes = [], []
+        for block in blocks:
+            found, left = parse_items(block.body, name)
+            items += found
+            notes += [left] if left else []
+        if not items:
+            raise NosImportError(
+                f"Line {blocks[0].line}: the '{name}' section has no numbered items.",
+                blocks[0].line,
+            )
+        self.field_lines["performance_criteria" if kind == "performance" else "knowledge_items"] = (
+            blocks[0].line
+        )
+        return items, "\n\n".join(notes)
+
+    def _value(self, kind: str) -> str:
+        if kind in self.values:
+            self.field_lines[kind] = self.values[kind].line
+            return self.values[kind].text
+        for block in self.blocks:
+            if block.kind == kind and block.text_lines():
+                line, value = block.text_lines()[0]
+                self.field_lines[kind] = line
+                return value
+        return ""
+
+    def _date(self, kind: str, label: str, sections: dict) -> date | None:
+        published = self._value(kind)
+        parsed = parse_date(published)
+        if published and parsed is None:
+            sections[label] = published  # kept as published rather than lost
+        return parsed
+
+    def _occupations(self) -> list[str]:
+        lines = [t for b in self.blocks if b.kind == "occupations" for _, t in b.text_lines()]
+        return [name for line in lines for name in split_occupations(line)]
+
+    def _sections(self) -> dict[str, str]:
+        sections: dict[str, str] = {}
+        for block in self.blocks:
+            if block.kind == "section" or (
+                block.kind in VALUE_KINDS
+                and self._seen_list_before(block)
+                and len(block.text_lines()) > 1
+            ):
+                content = paragraphs(block.body)
+                if content:
+                    label = block.label if block.label not in sections else f"{block.label} (2)"
+                    sections[label] = content
+            elif block.kind == "free" and block.text_lines():
+                sections["Other text"] = paragraphs(block.body)
+        return sections
+
+    def _take_trailing_keywords(self) -> list[str]:
+        """A keyword list with a heading, or the unlabelled ";"-separated line ending the page."""
+        keyword_lines = [t for b in self.blocks if b.kind == "keywords" for _, t in b.text_lines()]
+        if keyword_lines:
+            separator = ";" if any(";" in t for t in keyword_lines) else ","
+            return _split(" ".join(keyword_lines), separator)
+        last = self.blocks[-1]
+        lines = last.text_lines()
+        if last.kind in LIST_KINDS or not lines or not _KEYWORDS_LINE.match(lines[-1][1]):
+            return []
+        last.body.remove(lines[-1])
+        return _split(lines[-1][1], ";")
+
+
+def _criteria(items: list[Item], prefix: str) -> list[dict]:
+    return [
+        {"code": f"{prefix}{position}", "text": item.text, "group": item.group}
+        for position, item in enumerate(items, start=1)
+    ]
+
+
+def split_occupations(line: str) -> list[str]:
+    """Comma-separated, except that names such as "Arts, Media and Publishing" (one word, a comma,
+    then a part with "and") are one occupational area, as in the sector subject area list."""
+    parts = [part.strip() for part in re.split(r"[,;]", line) if part.strip()]
+    names: list[str] = []
+    index = 0
+    while index < len(parts):
+        part = parts[index]
+        following = parts[index + 1] if index + 1 < len(parts) else ""
+        if len(part.split()) == 1 and " and " in f" {following} ":
+            names.append(f"{part}, {following}")
+            index += 2
+        else:
+            names.append(part)
+            index += 1
+    return names
+
+
+def _split(text: str, separator: str) -> list[str]:
+    return [part.strip() for part in text.split(separator) if part.strip()]
+
+
+def _first_word(text: str) -> str:
+    return text.split()[0] if text.split() else ""
+
+
+def parse_date(text: str) -> date | None:
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def provisional(title: str) -> str:
+    """A stable stand-in URN for a standard published without one (documented)."""
+    digest = hashlib.sha256(" ".join(title.lower().split()).encode("utf-8")).hexdigest()
+    return PROVISIONAL_PREFIX + digest[:8].upper()
+
+
+def paragraphs(lines: list[Line]) -> str:
+    """Blank-line separated paragraphs; wrapped lines joined, list lines kept on their own."""
+    result: list[list[str]] = [[]]
+    for _, text in lines:
+        if not text:
+            if result[-1]:
+                result.append([])
+        elif result[-1] and not (numbered_item(text) or SUB_MARKER.match(text)):
+            result[-1][-1] = f"{result[-1][-1]} {text}"
+        else:
+            result[-1].append(text)
+    return "\n\n".join("\n".join(p) for p in result if p)
