@@ -7,7 +7,7 @@ object (404), so nobody learns what exists by probing URLs.
 from flask import abort
 from flask_login import current_user
 
-from .models import Cohort, Enrolment, Evidence, EvidenceFile, Role, User
+from .models import Cohort, Enrolment, Evidence, EvidenceFile, Provider, Role, User
 
 # action -> (model, rule); each rule is rule(user, obj) -> bool
 
@@ -38,6 +38,19 @@ RULES = {
     ("view", EvidenceFile): lambda u, f: _may_view_enrolment(u, f.evidence.enrolment),
     ("manage", Cohort): lambda u, c: _is_admin_of(u, c.provider_id),
     ("manage", User): lambda u, p: _is_admin_of(u, p.provider_id),
+    # People and permissions (issue 4)
+    ("administer", Provider): lambda u, p: _is_admin_of(u, p.id),
+    ("manage", Enrolment): lambda u, e: _is_admin_of(u, e.cohort.provider_id),
+    ("view_caseload", User): lambda u, p: (
+        u.id == p.id and (u.has_role(Role.ASSESSOR) or u.has_role(Role.IQA))
+    ),
+    ("assess", Enrolment): lambda u, e: (
+        u.has_role(Role.ASSESSOR) and e.assessor_id == u.id and e.learner_id != u.id
+    ),
+    # An IQA never quality-assures their own assessment decisions.
+    ("quality_assure", Enrolment): lambda u, e: (
+        u.has_role(Role.IQA) and e.iqa_id == u.id and e.assessor_id != u.id
+    ),
 }
 
 

@@ -1,5 +1,16 @@
-"""admin pages."""
+"""The administrator's pages: cohorts, people and the audit trail of their own provider."""
 
-from flask import Blueprint
+from flask import render_template
 
-bp = Blueprint("admin", __name__)
+from .blueprint import bp, my_provider
+
+
+@bp.get("")
+def dashboard():
+    provider = my_provider()
+    cohorts = sorted(provider.cohorts, key=lambda c: (c.start_date, c.name), reverse=True)
+    return render_template("admin/dashboard.html", provider=provider, cohorts=cohorts)
+
+
+# Each module registers its routes on ``bp``.
+from . import audit_views, cohort_views, people_views  # noqa: E402, F401

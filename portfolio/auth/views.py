@@ -1,39 +1,60 @@
 """Sign in, sign out, and the home page each role lands on."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import Role, User
-from ..services.passwords import check_password
-from .forms import SignInForm
+from ..models import Role
+from ..services import accounts, sign_in_limits
+from ..services.problems import Problem, attach
+from .forms import ChangePasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
+
+WRONG = "The email address or password is not right. Check them and try again."
+
+
+def _safe_next() -> str | None:
+    """Only a path on this site: never another host (an open redirect)."""
+    target = request.args.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+def start_session(user) -> None:
+    """A new session for a newly signed-in person: nothing from before survives."""
+    session.clear()
+    login_user(user)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if (
-            user is not None
-            and user.active
-            and check_password(user.password_hash, form.password.data)
-        ):
-            login_user(user)
-            return redirect(url_for("auth.home"))
-        form.password.errors.append(
-            "The email address or password is not right. Check them and try again."
+        result = accounts.authenticate(
+            form.email.data, form.password.data, request.remote_addr or ""
         )
+        if result.wait_seconds:
+            minutes = sign_in_limits.minutes(result.wait_seconds)
+            message = (
+                "Too many attempts to sign in. Wait "
+                f"{minutes} minute{'s' if minutes != 1 else ''} and try again, or reset your "
+                "password."
+            )
+            return render_template("auth/sign_in.html", form=form, blocked=message), 429
+        if result.user is not None:
+            start_session(result.user)
+            return redirect(_safe_next() or url_for("auth.home"))
+        form.password.errors.append(WRONG)
     return render_template("auth/sign_in.html", form=form)
 
 
 @bp.post("/sign-out")
+@login_required
 def sign_out():
+    accounts.signed_out(current_user)
     logout_user()
+    session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
 
@@ -47,4 +68,26 @@ def home():
         return redirect(url_for("admin.dashboard"))
     if Role.ASSESSOR in roles or Role.IQA in roles:
         return redirect(url_for("caseload.home"))
-    return redirect(url_for("learner.portfolios"))
+    if Role.LEARNER in roles:
+        return redirect(url_for("learner.portfolios"))
+    return render_template("auth/no_role.html")
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(user, form.current.data, form.password.data, form.confirm.data)
+        except Problem as problem:
+            attach(form, problem)
+        else:
+            start_session(user)
+            flash("Your password has changed. You have been signed out everywhere else.", "success")
+            return redirect(url_for("auth.home"))
+    return render_template("auth/change_password.html", form=form)
+
+
+from . import links  # noqa: E402, F401  (invitation, reset and forgotten-password pages)

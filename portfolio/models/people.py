@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -106,7 +106,20 @@ class Cohort(db.Model):
 class Enrolment(db.Model):
     """A learner on a cohort: their portfolio against the cohort's standard."""
 
-    __table_args__ = (UniqueConstraint("cohort_id", "learner_id", name="uq_enrolment_learner"),)
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "learner_id", name="uq_enrolment_learner"),
+        # An IQA never quality-assures their own assessment decisions, and nobody judges
+        # their own portfolio. The services check this first with a clear message.
+        CheckConstraint(
+            "assessor_id IS NULL OR iqa_id IS NULL OR assessor_id <> iqa_id",
+            name="assessor_is_not_iqa",
+        ),
+        CheckConstraint(
+            "(assessor_id IS NULL OR assessor_id <> learner_id) "
+            "AND (iqa_id IS NULL OR iqa_id <> learner_id)",
+            name="learner_is_not_assessor_or_iqa",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)

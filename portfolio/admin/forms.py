@@ -1,0 +1,146 @@
+"""Forms for the administrator's pages."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired, FileSize
+from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..models import Role
+
+NOT_ASSIGNED = 0
+CSV_MAX_BYTES = 1024 * 1024
+
+
+class DayField(DateField):
+    """An HTML date input whose error says what to type."""
+
+    def process_formdata(self, valuelist):
+        if not "".join(valuelist or []).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(
+                f"Enter the {self.label.text.lower()} as a real date, like 1 September 2026."
+            ) from error
+
+
+class RolesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def role_choices():
+    return [(role.value, role.label) for role in Role]
+
+
+def staff_choices(people, role: Role):
+    return [(NOT_ASSIGNED, "Not assigned yet")] + [
+        (person.id, f"{person.name} ({person.email})") for person in people
+    ]
+
+
+class CohortForm(FlaskForm):
+    name = StringField(
+        "Cohort name",
+        description="For example, Community co-production September 2026.",
+        validators=[DataRequired("Enter a name for the cohort"), Length(max=200)],
+    )
+    standard = SelectField("Standard", coerce=int)
+    start_date = DayField("Start date", validators=[InputRequired("Enter the start date")])
+    planned_end_date = DayField(
+        "Planned end date", validators=[InputRequired("Enter the planned end date")]
+    )
+
+
+class AssignForm(FlaskForm):
+    assessor = SelectField("Assessor", coerce=int, default=NOT_ASSIGNED)
+    iqa = SelectField("Internal quality assurer (IQA)", coerce=int, default=NOT_ASSIGNED)
+
+
+class EnrolForm(AssignForm):
+    name = StringField(
+        "Full name", validators=[DataRequired("Enter the learner's name"), Length(max=200)]
+    )
+    email = EmailField(
+        "Email address",
+        description="We send the invitation to set a password here.",
+        validators=[
+            DataRequired("Enter the learner's email address"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+        ],
+    )
+    uln = StringField(
+        "Unique Learner Number (ULN) (optional)",
+        description="10 digits. Leave blank if the learner does not have one.",
+        validators=[
+            Optional(),
+            Regexp(r"^\d{10}$", message="Enter the ULN as exactly 10 digits, or leave it blank"),
+        ],
+    )
+
+
+class UploadForm(AssignForm):
+    file = FileField(
+        "CSV file",
+        description=(
+            "The first row names the columns: name, email and optionally uln. "
+            "Save from your spreadsheet as CSV UTF-8."
+        ),
+        validators=[
+            FileRequired("Choose a CSV file to upload"),
+            FileSize(CSV_MAX_BYTES, message="The CSV file must be smaller than 1 MiB"),
+        ],
+    )
+
+
+class PersonForm(FlaskForm):
+    name = StringField(
+        "Full name", validators=[DataRequired("Enter the person's name"), Length(max=200)]
+    )
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter the person's email address"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+        ],
+    )
+    roles = RolesField(
+        "Roles",
+        choices=role_choices(),
+        validators=[DataRequired("Choose at least one role")],
+    )
+
+
+class RolesForm(FlaskForm):
+    roles = RolesField(
+        "Roles",
+        choices=role_choices(),
+        validators=[DataRequired("Choose at least one role")],
+    )
+
+
+class AuditFilterForm(FlaskForm):
+    """Filters for the audit trail: a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField("Event", default="")
+    person = SelectField("Person", coerce=int, default=0)
+    date_from = DayField("From", validators=[Optional()])
+    date_to = DayField("To", validators=[Optional()])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The 'to' date must be the same as or after the 'from' date")

@@ -1,0 +1,44 @@
+"""Pages behind the single-use links: set a password from an invitation, reset a forgotten one."""
+
+from flask import flash, redirect, render_template, url_for
+
+from ..services import accounts, invitations
+from ..services.problems import Problem, attach
+from .forms import ForgotPasswordForm, SetPasswordForm
+from .views import bp
+
+
+def _use_link(token: str, purpose: str):
+    row = invitations.find(token, purpose)
+    if row is None:
+        return render_template("auth/link_invalid.html", purpose=purpose), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_password_from_link(row, form.password.data, form.confirm.data)
+        except Problem as problem:
+            attach(form, problem)
+        else:
+            flash("Your password is set. Sign in with your email and new password.", "success")
+            return redirect(url_for("auth.sign_in"))
+    return render_template("auth/set_password.html", form=form, person=row.user, purpose=purpose)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def invitation(token):
+    return _use_link(token, invitations.INVITATION)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    return _use_link(token, invitations.RESET)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_reset(form.email.data)
+        # The same answer whether or not the address has an account.
+        return render_template("auth/reset_requested.html", email=form.email.data.strip())
+    return render_template("auth/forgot_password.html", form=form)

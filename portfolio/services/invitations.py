@@ -1,0 +1,123 @@
+"""Invitation and password-reset links: single use, expiring, stored only as a SHA-256 hash.
+
+Without a mail server (the default) an invitation link is shown to the administrator who asked
+for it and written to the application log, so a small provider can still onboard people.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import OneTimeToken, User
+from ..models._types import utcnow
+from . import audit, mail
+
+INVITATION = "invitation"
+RESET = "reset"
+ENDPOINTS = {INVITATION: "auth.invitation", RESET: "auth.reset_password"}
+SUBJECTS = {
+    INVITATION: "Set your password for the NOS evidence portfolio",
+    RESET: "Reset your password for the NOS evidence portfolio",
+}
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _lifetime(purpose: str) -> timedelta:
+    key = "INVITATION_HOURS" if purpose == INVITATION else "RESET_HOURS"
+    return timedelta(hours=int(current_app.config[key]))
+
+
+@dataclass
+class Link:
+    user: User
+    url: str
+    purpose: str
+    expires_at: object
+    emailed: bool = False
+
+
+def issue(user: User, purpose: str, *, actor: User | None = None) -> Link:
+    """Create a new link for ``user`` (earlier unused ones of the same kind stop working),
+    audit it and commit, then deliver it by email when a mail server is configured."""
+    now = utcnow()
+    for old in db.session.scalars(
+        select(OneTimeToken).where(
+            OneTimeToken.user_id == user.id,
+            OneTimeToken.purpose == purpose,
+            OneTimeToken.used_at.is_(None),
+        )
+    ):
+        old.used_at = now
+    token = secrets.token_urlsafe(32)
+    row = OneTimeToken(
+        user=user, purpose=purpose, token_hash=_hash(token), expires_at=now + _lifetime(purpose)
+    )
+    db.session.add(row)
+    db.session.flush()
+    link = Link(
+        user, url_for(ENDPOINTS[purpose], token=token, _external=True), purpose, row.expires_at
+    )
+    link.emailed = mail.configured()
+    audit.record(
+        "invitation_sent" if purpose == INVITATION else "password_reset_link_sent",
+        user,
+        actor=actor,
+        provider_id=user.provider_id,
+        by_email=link.emailed,
+    )
+    db.session.commit()
+    _deliver(link)
+    return link
+
+
+def _deliver(link: Link) -> None:
+    if link.emailed:
+        try:
+            mail.send(link.user.email, SUBJECTS[link.purpose], _body(link))
+            return
+        except OSError as error:  # smtplib's errors are OSErrors too
+            current_app.logger.error("Could not email %s: %s", link.user.email, error)
+            link.emailed = False
+    current_app.logger.warning(
+        "%s link for %s (no email sent): %s",
+        "Invitation" if link.purpose == INVITATION else "Password reset",
+        link.user.email,
+        link.url,
+    )
+
+
+def _body(link: Link) -> str:
+    expires = link.expires_at.strftime("%d %B %Y at %H:%M UTC")
+    if link.purpose == INVITATION:
+        opening = (
+            f"Hello {link.user.name},\n\nYou have been invited to the NOS evidence portfolio "
+            f"of {link.user.provider.name}. Set your password here:"
+        )
+    else:
+        opening = f"Hello {link.user.name},\n\nTo choose a new password, open this link:"
+    return (
+        f"{opening}\n\n{link.url}\n\nThe link works once and expires on {expires}.\n"
+        "If you did not expect this email, you can ignore it.\n"
+    )
+
+
+def find(token: str, purpose: str) -> OneTimeToken | None:
+    """The unused, unexpired link for ``token``, or None (all failures look the same)."""
+    row = db.session.scalar(select(OneTimeToken).where(OneTimeToken.token_hash == _hash(token)))
+    if (
+        row is None
+        or row.purpose != purpose
+        or row.used_at is not None
+        or row.expires_at <= utcnow()
+        or not row.user.active
+    ):
+        return None
+    return row
