@@ -177,3 +177,16 @@ def login_as(client):
         return response
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(monkeypatch):
+    """Argon2id with the production parameters takes about 0.2 s a hash; tests that create and
+    sign in many people use the same algorithm with the cheapest parameters instead."""
+    from argon2 import PasswordHasher
+
+    from portfolio.services import passwords
+
+    monkeypatch.setattr(
+        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
