@@ -190,3 +190,18 @@ def _quick_password_hashing(monkeypatch):
     monkeypatch.setattr(
         passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     )
+
+
+@pytest.fixture(autouse=True)
+def _each_request_loads_its_own_user():
+    """Requests in a test run inside the test's app context, so they share ``g``, where
+    flask-login caches the signed-in person. Forget it as each request starts, so two browsers
+    in one test never see each other's person."""
+    from flask import g, request_started
+
+    def forget(sender, **extra):
+        g.pop("_login_user", None)
+
+    request_started.connect(forget)
+    yield
+    request_started.disconnect(forget)

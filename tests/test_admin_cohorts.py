@@ -3,10 +3,10 @@
 import re
 
 import pytest
+from people_helpers import audit_actions, invitation_link, page_text
 
 from portfolio.extensions import db
 from portfolio.models import AuditEntry, Cohort, Enrolment, Role, User
-from people_helpers import audit_actions, invitation_link, page_text
 
 
 @pytest.fixture
@@ -130,7 +130,9 @@ def test_a_uln_must_be_exactly_ten_digits(client, admin, make_cohort, uln):
     assert cohort.enrolments == []
 
 
-def test_a_learner_cannot_be_enrolled_twice_on_one_cohort(client, admin, make_enrolment, make_cohort):
+def test_a_learner_cannot_be_enrolled_twice_on_one_cohort(
+    client, admin, make_enrolment, make_cohort
+):
     cohort = make_cohort(provider=admin.provider)
     enrolment = make_enrolment(cohort=cohort)
 
@@ -162,7 +164,7 @@ def test_assessor_and_iqa_choices_are_this_providers_people_with_that_role(
 ):
     cohort = make_cohort(provider=admin.provider)
     enrolment = make_enrolment(cohort=cohort)
-    ours = make_user("assessor", provider=admin.provider, name="Our Assessor")
+    make_user("assessor", provider=admin.provider, name="Our Assessor")
     make_user("assessor", name="Their Assessor")
     make_user("learner", provider=admin.provider, name="Just A Learner")
     gone = make_user("assessor", provider=admin.provider, name="Gone Assessor")
@@ -239,9 +241,7 @@ def test_the_same_rule_holds_when_enrolling(client, admin, make_cohort, make_use
     assert db.session.scalars(db.select(User).where(User.email == "lee@example.org")).all() == []
 
 
-def test_the_database_refuses_an_enrolment_whose_iqa_is_its_assessor(
-    make_cohort, make_user, app
-):
+def test_the_database_refuses_an_enrolment_whose_iqa_is_its_assessor(make_cohort, make_user, app):
     from sqlalchemy.exc import IntegrityError
 
     cohort = make_cohort()

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from flask import render_template, request, url_for
 from sqlalchemy import distinct, func, select
+from wtforms import SelectChoice
 
 from ..extensions import db
 from ..models import AuditEntry
@@ -60,11 +61,12 @@ def audit():
     actions = db.session.scalars(
         select(distinct(AuditEntry.action)).where(AuditEntry.provider_id == provider.id)
     ).all()
-    form.action.choices = [("", "All events")] + sorted(
-        ((a, label(a)) for a in actions), key=lambda choice: choice[1]
-    )
-    form.person.choices = [(0, "Everyone")] + [
-        (p.id, f"{p.name} ({p.email})") for p in sorted(provider.people, key=lambda p: p.name)
+    form.action.choices = [SelectChoice("", "All events")] + [
+        SelectChoice(a, label(a)) for a in sorted(actions, key=label)
+    ]
+    form.person.choices = [SelectChoice(0, "Everyone")] + [
+        SelectChoice(p.id, f"{p.name} ({p.email})")
+        for p in sorted(provider.people, key=lambda p: p.name)
     ]
     valid = form.validate()
     page = max(request.args.get("page", 1, type=int) or 1, 1)

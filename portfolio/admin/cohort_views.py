@@ -1,6 +1,7 @@
 """Cohorts: create one, see its learners, enrol learners and assign assessors and IQAs."""
 
 from flask import flash, redirect, render_template, url_for
+from wtforms import SelectChoice
 
 from .. import policy
 from ..extensions import db
@@ -12,8 +13,8 @@ from .forms import NOT_ASSIGNED, AssignForm, CohortForm, EnrolForm, UploadForm, 
 
 
 def _staff_form(form, provider):
-    form.assessor.choices = staff_choices(people.staff(provider, Role.ASSESSOR), Role.ASSESSOR)
-    form.iqa.choices = staff_choices(people.staff(provider, Role.IQA), Role.IQA)
+    form.assessor.choices = staff_choices(people.staff(provider, Role.ASSESSOR))
+    form.iqa.choices = staff_choices(people.staff(provider, Role.IQA))
     return form
 
 
@@ -31,7 +32,9 @@ def new_cohort():
     provider = my_provider()
     form = CohortForm()
     standards = cohorts.standards_to_choose()
-    form.standard.choices = [(s.id, f"{s.title} ({s.urn}, version {s.version})") for s in standards]
+    form.standard.choices = [
+        SelectChoice(s.id, f"{s.title} ({s.urn}, version {s.version})") for s in standards
+    ]
     if form.validate_on_submit():
         try:
             cohort = cohorts.create_cohort(

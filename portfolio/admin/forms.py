@@ -2,7 +2,14 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
-from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    DateField,
+    EmailField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -41,12 +48,12 @@ class RolesField(SelectMultipleField):
 
 
 def role_choices():
-    return [(role.value, role.label) for role in Role]
+    return [SelectChoice(role.value, role.label) for role in Role]
 
 
-def staff_choices(people, role: Role):
-    return [(NOT_ASSIGNED, "Not assigned yet")] + [
-        (person.id, f"{person.name} ({person.email})") for person in people
+def staff_choices(people):
+    return [SelectChoice(NOT_ASSIGNED, "Not assigned yet")] + [
+        SelectChoice(person.id, f"{person.name} ({person.email})") for person in people
     ]
 
 

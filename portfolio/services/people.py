@@ -48,6 +48,7 @@ def _check_new_person(provider: Provider, name: str, email: str) -> None:
     problem = email_problem(email)
     if problem:
         raise Problem(problem, "email")
+    email = normalise_email(email)
     existing = find_by_email(email)
     if existing is not None and existing.provider_id == provider.id:
         raise Problem(
