@@ -68,7 +68,8 @@ class Evidence(db.Model):
     activity_date: Mapped[date] = mapped_column(Date)
     method: Mapped[Method] = mapped_column(str_enum(Method))
     account_md: Mapped[str] = mapped_column(Text, default="")
-    consent: Mapped[ConsentStatus] = mapped_column(str_enum(ConsentStatus))
+    #: asked when files are attached; None until then
+    consent: Mapped[ConsentStatus | None] = mapped_column(str_enum(ConsentStatus), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
@@ -88,6 +89,15 @@ class Evidence(db.Model):
     def is_draft(self) -> bool:
         return self.status == EvidenceStatus.DRAFT
 
+    @property
+    def versions(self) -> list["Evidence"]:
+        """This version and every earlier one, newest first."""
+        chain, current = [], self
+        while current is not None:
+            chain.append(current)
+            current = current.previous
+        return chain
+
 
 class EvidenceFile(db.Model):
     """A file attached to one evidence version. Bytes live in storage under ``stored_name``."""
@@ -101,6 +111,8 @@ class EvidenceFile(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     #: display-sized image derivative (EXIF-oriented, metadata stripped), if any
     derivative_name: Mapped[str | None] = mapped_column(String(128), default=None)
+    derivative_width: Mapped[int | None] = mapped_column(default=None)
+    derivative_height: Mapped[int | None] = mapped_column(default=None)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     evidence: Mapped[Evidence] = relationship(back_populates="files")

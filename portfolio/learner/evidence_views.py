@@ -1,0 +1,262 @@
+"""Evidence pages: add, view, edit, upload files, map to criteria, submit, revise.
+
+Each view parses its input, asks ``policy``, and calls a service; the services enforce the rules
+(a submitted version is frozen) and write the audit trail.
+"""
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.exceptions import ClientDisconnected
+
+from .. import policy
+from ..errors import render_error
+from ..extensions import db
+from ..models import Evidence, EvidenceFile
+from ..services import evidence as evidence_service
+from ..services import evidence_files
+from ..services.evidence import EvidenceProblem
+from ..services.filetypes import ACCEPT_ATTRIBUTE, ACCEPTED_SUMMARY
+from ..services.markdown import render_markdown
+from ..services.uploads import UploadRefused, streams_to_storage
+from .forms import EvidenceForm, SubmitForm, UploadForm, consent_value
+from .mapping import MappingChoice, read_mappings
+from .views import bp, load_enrolment
+
+
+@bp.errorhandler(ClientDisconnected)
+def upload_cut_off(error):
+    """The connection dropped mid-upload; the partial file is already gone (see uploads)."""
+    return render_error(
+        400,
+        "The upload stopped before it finished, so nothing was saved. "
+        "Check your connection, then upload the file again.",
+    )
+
+
+def load_evidence(evidence_id: int, action: str = "view") -> Evidence:
+    return policy.require(action, db.session.get(Evidence, evidence_id))
+
+
+def _add_error(form, problem: EvidenceProblem) -> list:
+    """Put a service's refusal next to its field; return errors with no field."""
+    field = getattr(form, (problem.field or "").replace("-", "_"), None)
+    if field is None:
+        return [(None, problem.message)]
+    field.errors = [*field.errors, problem.message]
+    return []
+
+
+def _upload_settings() -> dict:
+    return {
+        "accept": ACCEPT_ATTRIBUTE,
+        "accepted_summary": ACCEPTED_SUMMARY,
+        "max_bytes": current_app.config["MAX_UPLOAD_BYTES"],
+    }
+
+
+@bp.route("/portfolio/<int:enrolment_id>/evidence/new", methods=["GET", "POST"])
+@login_required
+@streams_to_storage
+def new_evidence(enrolment_id):
+    enrolment = load_enrolment(enrolment_id, "add_evidence")
+    form = EvidenceForm()
+    errors, preview = [], None
+    if request.method == "POST" and request.form.get("action") == "preview":
+        preview = render_markdown(form.account_md.data)
+    elif form.validate_on_submit():
+        files = request.files.getlist("files")
+        try:
+            evidence = evidence_service.create(enrolment, **form.values(), commit=False)
+            if any(f.filename for f in files):
+                evidence_files.attach(evidence, files, form.values()["consent"])
+            else:
+                db.session.commit()
+        except UploadRefused as refused:
+            form.files.errors = list(refused.problems)
+        except EvidenceProblem as problem:
+            db.session.rollback()
+            errors = _add_error(form, problem)
+        else:
+            flash("Your evidence is saved as a draft.", "success")
+            return redirect(url_for(".evidence", evidence_id=evidence.id))
+    return render_template(
+        "learner/evidence_form.html",
+        form=form,
+        enrolment=enrolment,
+        evidence=None,
+        errors=errors,
+        preview=preview,
+        **_upload_settings(),
+    )
+
+
+@bp.get("/evidence/<int:evidence_id>")
+@login_required
+def evidence(evidence_id):
+    evidence = load_evidence(evidence_id)
+    return _evidence_page(evidence, UploadForm(data={"consent": evidence.consent}))
+
+
+def _evidence_page(evidence, upload_form, errors=(), status=200):
+    newer = evidence_service.newer_version(evidence)
+    return (
+        render_template(
+            "learner/evidence.html",
+            evidence=evidence,
+            enrolment=evidence.enrolment,
+            newer=newer,
+            upload_form=upload_form,
+            errors=list(errors),
+            may_edit=policy.can(current_user, "edit", evidence),
+            may_revise=newer is None and policy.can(current_user, "revise", evidence),
+            **_upload_settings(),
+        ),
+        status,
+    )
+
+
+@bp.route("/evidence/<int:evidence_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_evidence(evidence_id):
+    evidence = load_evidence(evidence_id, "edit")
+    form = EvidenceForm(obj=evidence)
+    errors, preview = [], None
+    if request.method == "POST" and request.form.get("action") == "preview":
+        preview = render_markdown(form.account_md.data)
+    elif form.validate_on_submit():
+        try:
+            evidence_service.update(evidence, **form.values())
+        except EvidenceProblem as problem:
+            db.session.rollback()
+            errors = _add_error(form, problem)
+        else:
+            flash("Your changes are saved.", "success")
+            return redirect(url_for(".evidence", evidence_id=evidence.id))
+    return render_template(
+        "learner/evidence_form.html",
+        form=form,
+        enrolment=evidence.enrolment,
+        evidence=evidence,
+        errors=errors,
+        preview=preview,
+        **_upload_settings(),
+    )
+
+
+@bp.post("/evidence/<int:evidence_id>/files")
+@login_required
+@streams_to_storage
+def upload_files(evidence_id):
+    """The JavaScript uploader sends one file at a time and wants JSON; a plain form, HTML."""
+    evidence = load_evidence(evidence_id, "edit")
+    form = UploadForm()
+    wants_json = request.accept_mimetypes.best == "application/json"
+    problems = []
+    try:
+        added = evidence_files.attach(
+            evidence, request.files.getlist("files"), consent_value(form.consent)
+        )
+    except UploadRefused as refused:
+        problems = [("files", message) for message in refused.problems]
+    except EvidenceProblem as problem:
+        problems = [(problem.field or "files", problem.message)]
+    else:
+        if wants_json:
+            return jsonify(files=[_file_json(f) for f in added]), 201
+        names = ", ".join(f.original_name for f in added)
+        flash(f"Uploaded: {names}", "success")
+        return redirect(url_for(".evidence", evidence_id=evidence.id, _anchor="files"))
+    if wants_json:
+        return jsonify(errors=[message for _, message in problems]), 422
+    for field, message in problems:
+        target = getattr(form, field, form.files)
+        target.errors = [*target.errors, message]
+    return _evidence_page(evidence, form, status=422)
+
+
+def _file_json(file: EvidenceFile) -> dict:
+    return {
+        "id": file.id,
+        "name": file.original_name,
+        "kind": file.kind,
+        "size": file.size,
+        "url": url_for("files.download", file_id=file.id),
+    }
+
+
+@bp.post("/evidence/<int:evidence_id>/files/<int:file_id>/delete")
+@login_required
+def delete_file(evidence_id, file_id):
+    evidence = load_evidence(evidence_id, "edit")
+    file = db.session.get(EvidenceFile, file_id)
+    if file is None or file.evidence_id != evidence.id:
+        abort(404)
+    name = file.original_name
+    evidence_files.remove(file)
+    flash(f"Removed {name}.", "success")
+    return redirect(url_for(".evidence", evidence_id=evidence.id, _anchor="files"))
+
+
+@bp.route("/evidence/<int:evidence_id>/mappings", methods=["GET", "POST"])
+@login_required
+def mappings(evidence_id):
+    evidence = load_evidence(evidence_id, "edit")
+    choices = MappingChoice.for_evidence(evidence)
+    errors = []
+    if request.method == "POST":
+        chosen, errors = read_mappings(request.form, choices)
+        if not errors:
+            try:
+                evidence_service.set_mappings(evidence, chosen)
+            except EvidenceProblem as problem:
+                db.session.rollback()
+                errors = [(problem.field, problem.message)]
+            else:
+                flash("The criteria this evidence shows are saved.", "success")
+                return redirect(url_for(".evidence", evidence_id=evidence.id))
+    return render_template(
+        "learner/mappings.html", evidence=evidence, choices=choices, errors=errors
+    ), (422 if errors else 200)
+
+
+@bp.route("/evidence/<int:evidence_id>/submit", methods=["GET", "POST"])
+@login_required
+def submit_evidence(evidence_id):
+    evidence = load_evidence(evidence_id, "edit")
+    form = SubmitForm()
+    errors = []
+    if form.validate_on_submit():
+        try:
+            evidence_service.submit(
+                evidence, full_name=form.full_name.data, confirmed=form.confirm.data
+            )
+        except EvidenceProblem as problem:
+            db.session.rollback()
+            errors = _add_error(form, problem)
+        else:
+            flash("Your evidence is submitted to your assessor.", "success")
+            return redirect(url_for(".evidence", evidence_id=evidence.id))
+    return render_template(
+        "learner/submit.html",
+        evidence=evidence,
+        form=form,
+        errors=errors,
+        declaration=evidence_service.DECLARATION,
+    )
+
+
+@bp.post("/evidence/<int:evidence_id>/revise")
+@login_required
+def revise_evidence(evidence_id):
+    evidence = load_evidence(evidence_id, "revise")
+    try:
+        draft = evidence_service.revise(evidence)
+    except EvidenceProblem as problem:
+        flash(problem.message)
+        return redirect(url_for(".evidence", evidence_id=evidence.id))
+    flash(
+        f"You are changing version {draft.version}. Version {evidence.version} stays as you "
+        "submitted it until you submit this one.",
+        "success",
+    )
+    return redirect(url_for(".evidence", evidence_id=draft.id))

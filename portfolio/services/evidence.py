@@ -1,0 +1,265 @@
+"""A learner's evidence: create it, change it while it is a draft, map it, submit it, revise it.
+
+A submitted version is frozen. Every function that changes evidence checks that here (not only in
+the page), so no view can change a frozen version by forgetting to. Each write adds an audit entry
+and commits with it.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import (
+    ConsentStatus,
+    Criterion,
+    Enrolment,
+    Evidence,
+    EvidenceFile,
+    EvidenceStatus,
+    Mapping,
+    Method,
+)
+from ..models._types import utcnow
+from .audit import record
+
+DECLARATION = (
+    "I confirm that this evidence is my own work, that it is a true record of what I did, and "
+    "that what I have said about the consent of the people it shows is true."
+)
+MAX_JUSTIFICATION = 1000
+LOCAL_TIME = ZoneInfo("Europe/London")
+
+
+class EvidenceProblem(ValueError):
+    """A rule the change breaks, as a sentence for the learner; ``field`` is the form field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class EvidenceFrozen(EvidenceProblem):
+    def __init__(self):
+        super().__init__(
+            "This version has been submitted, so it cannot be changed. "
+            "Make a new version to correct it."
+        )
+
+
+def require_draft(evidence: Evidence) -> None:
+    if not evidence.is_draft:
+        raise EvidenceFrozen()
+
+
+def today() -> date:
+    """The date where the learners are (the server may run on UTC)."""
+    return datetime.now(LOCAL_TIME).date()
+
+
+def _check_details(title: str, activity_date: date) -> None:
+    if not title.strip():
+        raise EvidenceProblem("Enter a title for the evidence.", "title")
+    if activity_date > today():
+        raise EvidenceProblem("The date of the activity must be today or in the past.", "date")
+
+
+def create(
+    enrolment: Enrolment,
+    *,
+    title: str,
+    activity_date: date,
+    method: Method,
+    account_md: str = "",
+    consent: ConsentStatus | None = None,
+    commit: bool = True,
+) -> Evidence:
+    """A new draft. ``commit=False`` lets the caller attach files in the same transaction."""
+    _check_details(title, activity_date)
+    evidence = Evidence(
+        enrolment=enrolment,
+        title=title.strip(),
+        activity_date=activity_date,
+        method=method,
+        account_md=account_md,
+        consent=consent,
+    )
+    db.session.add(evidence)
+    db.session.flush()
+    record(
+        "evidence.created",
+        evidence,
+        provider_id=enrolment.cohort.provider_id,
+        enrolment_id=enrolment.id,
+        title=evidence.title,
+    )
+    if commit:
+        db.session.commit()
+    return evidence
+
+
+def update(evidence: Evidence, **changes) -> Evidence:
+    """Change title, activity_date, method, account_md or consent of a draft."""
+    require_draft(evidence)
+    allowed = {"title", "activity_date", "method", "account_md", "consent"}
+    if unknown := set(changes) - allowed:
+        raise TypeError(f"cannot change {sorted(unknown)}")
+    _check_details(
+        changes.get("title", evidence.title), changes.get("activity_date", evidence.activity_date)
+    )
+    changed = sorted(k for k, v in changes.items() if getattr(evidence, k) != v)
+    for key in changed:
+        setattr(evidence, key, changes[key].strip() if key == "title" else changes[key])
+    if changed:
+        record("evidence.updated", evidence, provider_id=_provider(evidence), fields=changed)
+        db.session.commit()
+    return evidence
+
+
+def set_mappings(evidence: Evidence, justifications: dict[Criterion, str]) -> None:
+    """Make the draft's mappings exactly these criteria, each with its justification."""
+    require_draft(evidence)
+    standard_id = evidence.enrolment.cohort.standard_id
+    for criterion, text in justifications.items():
+        if criterion.standard_id != standard_id:
+            raise EvidenceProblem(f"{criterion.code} is not part of this standard.")
+        if not text.strip():
+            raise EvidenceProblem(
+                f"Explain how this evidence shows {criterion.code}.",
+                f"justification-{criterion.code}",
+            )
+        if len(text) > MAX_JUSTIFICATION:
+            raise EvidenceProblem(
+                f"The explanation for {criterion.code} must be {MAX_JUSTIFICATION} characters "
+                "or fewer.",
+                f"justification-{criterion.code}",
+            )
+    existing = {m.criterion_id: m for m in evidence.mappings}
+    wanted = {c.id: (c, text.strip()) for c, text in justifications.items()}
+    added, changed, removed = [], [], []
+    for criterion_id, (criterion, text) in wanted.items():
+        mapping = existing.get(criterion_id)
+        if mapping is None:
+            evidence.mappings.append(Mapping(criterion=criterion, justification=text))
+            added.append(criterion.code)
+        elif mapping.justification != text:
+            mapping.justification = text
+            changed.append(criterion.code)
+    for criterion_id, mapping in existing.items():
+        if criterion_id not in wanted:
+            removed.append(mapping.criterion.code)
+            evidence.mappings.remove(mapping)
+    if added or changed or removed:
+        record(
+            "evidence.mappings_changed",
+            evidence,
+            provider_id=_provider(evidence),
+            added=added,
+            changed=changed,
+            removed=removed,
+        )
+        db.session.commit()
+
+
+def submit(evidence: Evidence, *, full_name: str, confirmed: bool) -> None:
+    """Freeze this version with the learner's declaration of authenticity."""
+    require_draft(evidence)
+    if not evidence.mappings:
+        raise EvidenceProblem("Map this evidence to at least one criterion before you submit it.")
+    if evidence.files and evidence.consent is None:
+        raise EvidenceProblem(
+            "Say whether the files show people who can be identified, and whether they "
+            "consented, before you submit."
+        )
+    expected = " ".join(evidence.enrolment.learner.name.split()).casefold()
+    if not full_name.strip():
+        raise EvidenceProblem("Enter your full name.", "full_name")
+    if " ".join(full_name.split()).casefold() != expected:
+        raise EvidenceProblem(
+            "Enter your full name as it appears on your account: "
+            f"{evidence.enrolment.learner.name}.",
+            "full_name",
+        )
+    if not confirmed:
+        raise EvidenceProblem("Confirm that the declaration is true.", "confirm")
+    evidence.status = EvidenceStatus.SUBMITTED
+    evidence.submitted_at = utcnow()
+    evidence.declaration_name = " ".join(full_name.split())
+    evidence.declaration_text = DECLARATION
+    previous = evidence.previous
+    if previous is not None and previous.status == EvidenceStatus.SUBMITTED:
+        previous.status = EvidenceStatus.SUPERSEDED
+    record(
+        "evidence.submitted",
+        evidence,
+        provider_id=_provider(evidence),
+        version=evidence.version,
+        previous_id=evidence.previous_id,
+        declaration_name=evidence.declaration_name,
+        files=[f.sha256 for f in evidence.files],
+        criteria=sorted(m.criterion.code for m in evidence.mappings),
+    )
+    db.session.commit()
+
+
+def newer_version(evidence: Evidence) -> Evidence | None:
+    return db.session.scalar(select(Evidence).where(Evidence.previous_id == evidence.id))
+
+
+def latest_version(evidence: Evidence) -> Evidence:
+    while (newer := newer_version(evidence)) is not None:
+        evidence = newer
+    return evidence
+
+
+def revise(evidence: Evidence) -> Evidence:
+    """Start a new draft from a submitted version; the submitted one stays as it was."""
+    if evidence.is_draft:
+        raise EvidenceProblem("This version is still a draft, so you can change it directly.")
+    if newer_version(evidence) is not None:
+        raise EvidenceProblem("There is already a newer version of this evidence.")
+    draft = Evidence(
+        enrolment=evidence.enrolment,
+        previous=evidence,
+        version=evidence.version + 1,
+        title=evidence.title,
+        activity_date=evidence.activity_date,
+        method=evidence.method,
+        account_md=evidence.account_md,
+        consent=evidence.consent,
+    )
+    # Stored bytes are immutable, so the new version's files share them (see evidence_files).
+    draft.files = [
+        EvidenceFile(
+            original_name=f.original_name,
+            stored_name=f.stored_name,
+            content_type=f.content_type,
+            size=f.size,
+            sha256=f.sha256,
+            derivative_name=f.derivative_name,
+            derivative_width=f.derivative_width,
+            derivative_height=f.derivative_height,
+            uploaded_at=f.uploaded_at,
+        )
+        for f in evidence.files
+    ]
+    draft.mappings = [
+        Mapping(criterion=m.criterion, justification=m.justification) for m in evidence.mappings
+    ]
+    db.session.add(draft)
+    db.session.flush()
+    record(
+        "evidence.revised",
+        draft,
+        provider_id=_provider(evidence),
+        previous_id=evidence.id,
+        version=draft.version,
+    )
+    db.session.commit()
+    return draft
+
+
+def _provider(evidence: Evidence) -> int:
+    return evidence.enrolment.cohort.provider_id

@@ -1,0 +1,118 @@
+"""Attach uploaded files to a draft, or remove them, leaving nothing half-written.
+
+A request's uploads are all kept or all refused: the files are checked from their content, photos
+get display copies, and only then are the bytes committed to storage and the rows written. If
+anything fails on the way (a refused file, an unreadable photo, a database error), every stored
+byte from this request is deleted again and the transaction rolled back.
+"""
+
+from sqlalchemy import func, or_, select
+from werkzeug.datastructures import FileStorage
+
+from ..extensions import db
+from ..models import ConsentStatus, Evidence, EvidenceFile
+from ..storage import get_storage
+from . import images, uploads
+from .audit import record
+from .evidence import EvidenceProblem, require_draft
+from .uploads import UploadRefused
+
+
+def attach(
+    evidence: Evidence, files: list[FileStorage], consent: ConsentStatus | None
+) -> list[EvidenceFile]:
+    require_draft(evidence)
+    files = uploads.chosen_files(files)
+    if not files:
+        raise EvidenceProblem("Choose at least one file to upload.", "files")
+    if consent is None:
+        raise EvidenceProblem(
+            "Say whether the files show people who can be identified, and whether they consented.",
+            "consent",
+        )
+    checked = uploads.check(files)
+    storage = get_storage()
+    stored: list[str] = []
+    try:
+        display_copies, problems = {}, []
+        for upload in checked:
+            if upload.type.mime in images.DERIVABLE:
+                try:
+                    copy = images.make_display_copy(upload.staged, upload.name, storage)
+                except images.ImageRefused as refused:
+                    problems.append(str(refused))
+                    continue
+                stored.append(copy.key)
+                display_copies[id(upload)] = copy
+        if problems:
+            raise UploadRefused(problems)
+        rows = []
+        for upload in checked:
+            key = upload.staged.commit()
+            stored.append(key)
+            copy = display_copies.get(id(upload))
+            rows.append(
+                EvidenceFile(
+                    original_name=upload.name,
+                    stored_name=key,
+                    content_type=upload.type.mime,
+                    size=upload.staged.size,
+                    sha256=upload.staged.sha256,
+                    derivative_name=copy.key if copy else None,
+                    derivative_width=copy.width if copy else None,
+                    derivative_height=copy.height if copy else None,
+                )
+            )
+        evidence.files.extend(rows)
+        if evidence.consent != consent:
+            evidence.consent = consent
+        db.session.flush()
+        for row in rows:
+            record(
+                "evidence.file_added",
+                evidence,
+                provider_id=evidence.enrolment.cohort.provider_id,
+                file_id=row.id,
+                name=row.original_name,
+                content_type=row.content_type,
+                size=row.size,
+                sha256=row.sha256,
+                consent=consent.value,
+            )
+        db.session.commit()
+        return rows
+    except BaseException:
+        db.session.rollback()
+        for key in stored:
+            storage.delete(key)
+        raise
+
+
+def remove(file: EvidenceFile) -> None:
+    """Remove a file from a draft. Its bytes go too, unless an earlier version still uses them."""
+    evidence = file.evidence
+    require_draft(evidence)
+    keys = [k for k in (file.stored_name, file.derivative_name) if k]
+    record(
+        "evidence.file_removed",
+        evidence,
+        provider_id=evidence.enrolment.cohort.provider_id,
+        file_id=file.id,
+        name=file.original_name,
+        sha256=file.sha256,
+    )
+    evidence.files.remove(file)
+    db.session.commit()
+    storage = get_storage()
+    for key in keys:
+        if not _still_used(key):
+            storage.delete(key)
+
+
+def _still_used(key: str) -> bool:
+    uses = db.session.scalar(
+        select(func.count())
+        .select_from(EvidenceFile)
+        .where(or_(EvidenceFile.stored_name == key, EvidenceFile.derivative_name == key))
+    )
+    return bool(uses)

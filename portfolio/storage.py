@@ -1,0 +1,213 @@
+"""The one module that touches evidence files.
+
+Everything else names a file by its *key*: a random string this module chose, never anything a
+person typed. ``LocalStorage`` keeps files under ``EVIDENCE_DIR``; an S3-compatible object store
+can implement the same ``Storage`` interface later (a multipart upload behind ``Writer``) without
+any view or service changing.
+
+Writing is two-phase: ``writer()`` streams bytes into a staging area while computing the SHA-256;
+``commit()`` makes them a stored file and returns the key, ``abort()`` (or ``close()`` before
+commit) removes every trace.
+"""
+
+import hashlib
+import os
+import re
+import secrets
+import time
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from flask import current_app
+
+KEY_PATTERN = re.compile(r"[0-9a-f]{32}")
+STAGING = ".staging"
+
+
+class StorageError(Exception):
+    """A problem with stored evidence files (not with what the person uploaded)."""
+
+
+class MissingFile(StorageError, FileNotFoundError):
+    pass
+
+
+def new_key() -> str:
+    return secrets.token_hex(16)
+
+
+def check_key(key: str) -> str:
+    """Keys are ours; anything else reaching storage is a bug or an attack."""
+    if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
+        raise StorageError(f"not a storage key: {key!r}")
+    return key
+
+
+class Writer(Protocol):
+    """Bytes on their way into storage. Readable and seekable once writing stops."""
+
+    size: int
+
+    @property
+    def sha256(self) -> str: ...
+
+    def write(self, data: bytes) -> int: ...
+
+    def seek(self, offset: int, whence: int = 0) -> int: ...
+
+    def read(self, size: int = -1) -> bytes: ...
+
+    def commit(self) -> str: ...
+
+    def abort(self) -> None: ...
+
+
+class Storage(Protocol):
+    def writer(self) -> Writer: ...
+
+    def open(self, key: str) -> BinaryIO: ...
+
+    def size(self, key: str) -> int: ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def delete(self, key: str) -> None: ...
+
+    def remove_stale_staging(self, older_than_seconds: float) -> int: ...
+
+
+class LocalWriter:
+    """Streams into ``<root>/.staging/<key>.part``; commit renames it into place (atomic)."""
+
+    def __init__(self, root: Path):
+        self.key = new_key()
+        self._root = root
+        self._part = root / STAGING / f"{self.key}.part"
+        self._file = open(self._part, "x+b")  # closed by commit or abort
+        self._hash = hashlib.sha256()
+        self._writing = True
+        self.state = "open"
+        self.size = 0
+
+    @property
+    def sha256(self) -> str:
+        return self._hash.hexdigest()
+
+    def write(self, data: bytes) -> int:
+        if not self._writing:
+            raise StorageError("cannot write after reading back")
+        self._file.write(data)
+        self._hash.update(data)
+        self.size += len(data)
+        return len(data)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self._writing = False
+        return self._file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def read(self, size: int = -1) -> bytes:
+        self._writing = False
+        return self._file.read(size)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return self._writing
+
+    def commit(self) -> str:
+        if self.state != "open":
+            raise StorageError(f"cannot commit a writer that is {self.state}")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        final = _path(self._root, self.key)
+        final.parent.mkdir(exist_ok=True)
+        os.replace(self._part, final)
+        self.state = "committed"
+        return self.key
+
+    def abort(self) -> None:
+        if self.state != "open":
+            return
+        self._file.close()
+        self._part.unlink(missing_ok=True)
+        self.state = "aborted"
+
+    def close(self) -> None:
+        """Closing without committing throws the bytes away."""
+        self.abort()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.abort()
+
+
+class LocalStorage:
+    """Evidence files in a local directory, two levels deep by key prefix."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+        (self.root / STAGING).mkdir(parents=True, exist_ok=True)
+
+    def writer(self) -> LocalWriter:
+        return LocalWriter(self.root)
+
+    def open(self, key: str) -> BinaryIO:
+        try:
+            return open(_path(self.root, key), "rb")  # the caller closes it
+        except FileNotFoundError as error:
+            raise MissingFile(key) from error
+
+    def size(self, key: str) -> int:
+        try:
+            return _path(self.root, key).stat().st_size
+        except FileNotFoundError as error:
+            raise MissingFile(key) from error
+
+    def exists(self, key: str) -> bool:
+        return _path(self.root, key).is_file()
+
+    def delete(self, key: str) -> None:
+        _path(self.root, key).unlink(missing_ok=True)
+
+    def keys(self) -> list[str]:
+        """Every stored key (for orphan checks); staging is not included."""
+        return sorted(
+            p.name for p in self.root.glob("??/*") if p.is_file() and KEY_PATTERN.fullmatch(p.name)
+        )
+
+    def remove_stale_staging(self, older_than_seconds: float = 24 * 3600) -> int:
+        """Remove staging files left by a crashed worker; returns how many went."""
+        cutoff = time.time() - older_than_seconds
+        removed = 0
+        for part in (self.root / STAGING).glob("*.part"):
+            if part.stat().st_mtime < cutoff:
+                part.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+
+def _path(root: Path, key: str) -> Path:
+    check_key(key)
+    return root / key[:2] / key
+
+
+def get_storage(app=None) -> Storage:
+    """The evidence storage for this app, built once from its configuration."""
+    app = app or current_app
+    storage = app.extensions.get("evidence_storage")
+    if storage is None:
+        storage = app.extensions["evidence_storage"] = LocalStorage(app.config["EVIDENCE_DIR"])
+    return storage

@@ -1,0 +1,163 @@
+"""Small real files of the kinds learners upload, generated on the fly (no binaries in git).
+
+The photo carries EXIF orientation and a GPS position, as phone photos do, so tests can prove
+the position never reaches anything the app shows.
+"""
+
+import io
+import math
+import struct
+import wave
+import zipfile
+import zlib
+
+from PIL import Image
+
+GPS_LATITUDE = (51.0, 30.0, 26.16)  # 51° 30' 26.16" N: somewhere identifiable
+
+
+def photo_jpeg(width=80, height=40, orientation=6, gps=True) -> bytes:
+    """A landscape JPEG whose EXIF says 'rotate 90° clockwise' and where it was taken."""
+    image = Image.new("RGB", (width, height), (0, 112, 60))
+    image.paste((255, 221, 0), (0, 0, width // 2, height))  # left half yellow: shows rotation
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    exif[0x010F] = "PhoneMaker"
+    if gps:
+        exif[0x8825] = {1: "N", 2: GPS_LATITUDE, 3: "W", 4: (0.0, 7.0, 39.51)}
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif, comment=b"taken at 12 Example Street")
+    return buffer.getvalue()
+
+
+def png_image(width=30, height=20, transparent=True) -> bytes:
+    image = Image.new("RGBA" if transparent else "RGB", (width, height), (200, 0, 0, 128))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def bomb_png(width=40_000, height=40_000) -> bytes:
+    """A tiny PNG that claims to be 1.6 gigapixels: opening it fully would exhaust memory."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    rows = zlib.compress(b"\x00" * 1024)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
+
+
+def wav_recording(seconds=0.5, rate=8000) -> bytes:
+    """A short tone, as a voice recorder might save it."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        frames = b"".join(
+            struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * n / rate)))
+            for n in range(int(seconds * rate))
+        )
+        out.writeframes(frames)
+    return buffer.getvalue()
+
+
+def pdf_document() -> bytes:
+    """A one-page PDF (Pillow writes a valid one from an image)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (100, 140), "white").save(buffer, "PDF")
+    return buffer.getvalue()
+
+
+def docx_document() -> bytes:
+    """The parts of a Word file that say what it is (enough for type detection)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def odt_document() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return buffer.getvalue()
+
+
+def plain_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("notes.txt", "not an office document")
+    return buffer.getvalue()
+
+
+def windows_program() -> bytes:
+    """The start of a Windows executable (MZ header, PE signature)."""
+    header = bytearray(512)
+    header[0:2] = b"MZ"
+    header[0x3C:0x40] = struct.pack("<I", 0x80)
+    header[0x80:0x84] = b"PE\x00\x00"
+    return bytes(header)
+
+
+def linux_program() -> bytes:
+    return b"\x7fELF\x02\x01\x01" + bytes(200)
+
+
+def mp4_video() -> bytes:
+    """An ISO media file header (ftyp box) as phones write at the start of an MP4."""
+    ftyp = b"ftypisom" + struct.pack(">I", 512) + b"isomiso2avc1mp41"
+    return struct.pack(">I", len(ftyp) + 4) + ftyp + bytes(256)
+
+
+# ------------------------------------------------------------------ building evidence in tests
+
+
+def make_draft(enrolment, **overrides):
+    """A draft through the real service (so it has its audit entry)."""
+    from datetime import date
+
+    from portfolio.models import Method
+    from portfolio.services import evidence
+
+    values = {
+        "title": "Planning meeting with the youth panel",
+        "activity_date": date(2026, 10, 1),
+        "method": Method.OBSERVATION,
+        "account_md": "We agreed the **objectives** together.",
+    }
+    values.update(overrides)
+    return evidence.create(enrolment, **values)
+
+
+def upload(client, evidence, *files, consent="no_people", as_json=True):
+    """Post files (``(bytes, name)`` pairs) to the evidence's upload endpoint, as the uploader."""
+    data = {"files": [(io.BytesIO(content), name) for content, name in files]}
+    if consent:
+        data["consent"] = consent
+    headers = {"Accept": "application/json"} if as_json else {}
+    return client.post(
+        f"/evidence/{evidence.id}/files",
+        data=data,
+        content_type="multipart/form-data",
+        headers=headers,
+    )
+
+
+def stored_files(app):
+    """Every file under EVIDENCE_DIR, staging included: what an orphan check looks at."""
+    from pathlib import Path
+
+    root = Path(app.config["EVIDENCE_DIR"])
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
