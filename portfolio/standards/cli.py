@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..models import Standard
@@ -60,7 +61,7 @@ def import_command(source, output, urn, version, force):
 @with_appcontext
 def list_command():
     """List the standards loaded into the database."""
-    rows = db.session.scalars(select(Standard).order_by(Standard.urn, Standard.id)).all()
+    rows = _rows(select(Standard).order_by(Standard.urn, Standard.id))
     if not rows:
         click.echo(
             "No standards are loaded. Run `flask --app portfolio upgrade` to load criteria/."
@@ -114,7 +115,7 @@ def _from_database(urn: str, version: str | None) -> StandardData:
     query = select(Standard).where(Standard.urn == urn)
     if version:
         query = query.where(Standard.version == version)
-    rows = db.session.scalars(query).all()
+    rows = _rows(query)
     if not rows:
         which = f"{urn} version {version}" if version else urn
         raise click.ClickException(
@@ -122,6 +123,17 @@ def _from_database(urn: str, version: str | None) -> StandardData:
             "Run `flask --app portfolio standards list` to see the loaded standards."
         )
     return standard_data(max(rows, key=lambda row: (version_key(row.version), row.id)))
+
+
+def _rows(query) -> list[Standard]:
+    try:
+        return list(db.session.scalars(query).all())
+    except SQLAlchemyError as error:
+        first_line = str(error.orig if hasattr(error, "orig") else error).splitlines()[0]
+        raise click.ClickException(
+            f"Could not read the standards from the database ({first_line}). "
+            "Run `flask --app portfolio upgrade` to create or migrate it."
+        ) from None
 
 
 def version_key(version: str) -> tuple:

@@ -240,8 +240,16 @@ def paragraphs(lines: list[Line]) -> str:
         if not text:
             if result[-1]:
                 result.append([])
-        elif result[-1] and not (numbered_item(text) or SUB_MARKER.match(text)):
+        elif result[-1] and not _starts_line(text, result[-1][-1]):
             result[-1][-1] = f"{result[-1][-1]} {text}"
         else:
             result[-1].append(text)
     return "\n\n".join("\n".join(p) for p in result if p)
+
+
+def _starts_line(text: str, previous: str) -> bool:
+    """A list line, or a sentence after one, starts a line of its own; other lines are wraps."""
+    if numbered_item(text) or SUB_MARKER.match(text):
+        return True
+    after_list = bool(numbered_item(previous) or SUB_MARKER.match(previous))
+    return after_list and text[:1].isupper()

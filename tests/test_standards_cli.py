@@ -1,0 +1,134 @@
+"""The three commands other tools rely on: standards import, list and show."""
+
+import json
+from pathlib import Path
+
+from portfolio.standards.datafile import dump, read_standard_file
+from portfolio.standards.loader import load_directory
+
+SEED = Path("/work/shared/seeds/nos-develop-deliver-coproductions.txt")
+CRITERIA = Path(__file__).resolve().parent.parent / "criteria"
+SHIPPED = next(CRITERIA.glob("*.yaml"))
+TITLE = (
+    "Develop and deliver co-productions with communities for a creative or cultural organisation"
+)
+
+
+def test_importing_the_seed_reproduces_the_shipped_criteria_exactly(runner, tmp_path):
+    out = tmp_path / "x.yaml"
+
+    result = runner.invoke(args=["standards", "import", str(SEED), "-o", str(out)])
+
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"Imported {TITLE}: 13 performance criteria, 14 knowledge items -> {out}\n"
+    )
+    imported, shipped = read_standard_file(out), read_standard_file(SHIPPED)
+    assert imported.performance_criteria == shipped.performance_criteria
+    assert imported.knowledge_items == shipped.knowledge_items
+    assert (imported.urn, imported.version) == (shipped.urn, shipped.version)
+
+
+def test_show_json_prints_the_same_criteria_for_the_text_the_file_and_the_database(runner):
+    load_directory()
+    shown = {}
+    for target in (str(SEED), str(SHIPPED), read_standard_file(SHIPPED).urn):
+        result = runner.invoke(args=["standards", "show", target, "--json"])
+        assert result.exit_code == 0, result.output
+        shown[target] = json.loads(result.output)
+
+    from_text, from_file, from_db = shown.values()
+    assert from_file == from_db  # the database gives back exactly what was loaded
+    assert from_text["performance_criteria"] == from_file["performance_criteria"]
+    assert from_text["knowledge"] == from_file["knowledge"]
+    assert from_db["title"] == TITLE
+    assert from_db["performance_criteria"][12] == {
+        "code": "PC13",
+        "text": "gain feedback from community representatives and community members at "
+        "appropriate times to inform future approaches to co-productions",
+    }
+    assert len(from_db["knowledge"]) == 14
+    assert {"title", "urn", "version", "performance_criteria", "knowledge"} <= set(from_db)
+    assert len(from_db["guidance_notes"]) == 9
+
+
+def test_import_writes_into_the_criteria_folder_and_never_overwrites_by_accident(
+    app, runner, tmp_path
+):
+    app.config["CRITERIA_DIR"] = str(tmp_path)
+
+    first = runner.invoke(args=["standards", "import", str(SEED), "--urn", "CCSCH99"])
+    again = runner.invoke(args=["standards", "import", str(SEED), "--urn", "CCSCH99"])
+    forced = runner.invoke(args=["standards", "import", str(SEED), "--urn", "CCSCH99", "--force"])
+
+    written = tmp_path / "ccsch99-v1.yaml"
+    assert first.exit_code == 0 and first.output.endswith(f"-> {written}\n")
+    assert again.exit_code == 1
+    assert "already exists" in again.output and "--force" in again.output
+    assert forced.exit_code == 0
+    assert read_standard_file(written).urn == "CCSCH99"
+
+
+def test_importing_text_that_is_not_a_nos_says_why_and_writes_nothing(app, runner, tmp_path):
+    folder = tmp_path / "criteria"
+    folder.mkdir()
+    app.config["CRITERIA_DIR"] = str(folder)
+    letter = folder / "letter.txt"
+    letter.write_text("Dear Sam,\n\nThanks for lunch.\n", encoding="utf-8")
+
+    result = runner.invoke(args=["standards", "import", str(letter)])
+
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {letter}: Line 3: reached the end of the text")
+    assert "Nothing was written." in result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert sorted(p.name for p in folder.iterdir()) == ["letter.txt"]
+
+
+def test_importing_a_missing_file_is_a_clean_error(runner, tmp_path):
+    result = runner.invoke(args=["standards", "import", str(tmp_path / "nope.txt")])
+    assert result.exit_code == 1
+    assert "Could not read" in result.output
+
+
+def test_list_shows_each_loaded_standard_with_its_counts(runner):
+    empty = runner.invoke(args=["standards", "list"])
+    assert "No standards are loaded" in empty.output
+
+    load_directory()
+    result = runner.invoke(args=["standards", "list"])
+
+    urn = read_standard_file(SHIPPED).urn
+    assert result.exit_code == 0
+    assert result.output == (f"{urn}\tv1\t{TITLE}\t(13 performance criteria, 14 knowledge items)\n")
+
+
+def test_show_picks_the_latest_version_unless_asked(runner, tmp_path):
+    load_directory()
+    shipped = read_standard_file(SHIPPED)
+    for version in ("2", "10"):
+        newer = shipped.model_copy(update={"version": version, "title": f"{TITLE} {version}"})
+        (tmp_path / f"v{version}.yaml").write_text(dump(newer), encoding="utf-8")
+    load_directory(tmp_path)
+
+    latest = json.loads(runner.invoke(args=["standards", "show", shipped.urn, "--json"]).output)
+    second = runner.invoke(args=["standards", "show", shipped.urn, "--version", "2", "--json"])
+
+    assert latest["version"] == "10"
+    assert json.loads(second.output)["version"] == "2"
+
+
+def test_show_without_json_prints_a_readable_summary(runner):
+    result = runner.invoke(args=["standards", "show", str(SHIPPED)])
+    assert result.exit_code == 0
+    assert result.output.startswith(f"{TITLE}\nURN PROV-")
+    assert "Performance criteria (13):" in result.output
+    assert "  K14   why it is important to give and receive constructive feedback" in result.output
+    assert "Record, reflect, review, revise -> PC13, K14" in result.output
+
+
+def test_show_an_unknown_urn_is_a_clean_error(runner):
+    result = runner.invoke(args=["standards", "show", "NOPE1", "--json"])
+    assert result.exit_code == 1
+    assert "No standard NOPE1 is loaded" in result.output
