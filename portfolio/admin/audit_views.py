@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, time, timedelta
 
 from flask import render_template, request, url_for
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from ..extensions import db
@@ -59,7 +59,7 @@ def audit():
     provider = my_provider()
     form = AuditFilterForm(request.args)
     actions = db.session.scalars(
-        select(distinct(AuditEntry.action)).where(AuditEntry.provider_id == provider.id)
+        select(AuditEntry.action).where(AuditEntry.provider_id == provider.id).distinct()
     ).all()
     form.action.choices = [SelectChoice("", "All events")] + [
         SelectChoice(a, label(a)) for a in sorted(actions, key=label)

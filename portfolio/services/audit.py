@@ -55,6 +55,8 @@ def record(action: str, obj=None, *, actor=None, provider_id=None, **details) ->
         provider_id = actor.provider_id
     if has_request_context():
         details.setdefault("ip", request.remote_addr or "")
+    if obj is not None and getattr(obj, "id", None) is None:
+        db.session.flush()  # a new object gets its id, so the entry names it
     _lock_chain()
     last = db.session.execute(
         select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
