@@ -256,6 +256,8 @@ def test_knowledge_numbered_on_from_the_performance_criteria_is_read():
          "Line 1: no title found"),
         ("T\nURN: has spaces\nPerformance criteria\n1. do\nKnowledge and understanding\n1. know\n",
          "Line 2: urn may only contain letters"),
+        ("x" * 501 + "\nPerformance criteria\n1. do\nKnowledge and understanding\n1. know\n",
+         "Line 1: title is longer than 500 characters."),
     ],
 )  # fmt: skip
 def test_text_that_is_not_a_nos_is_refused_naming_the_problem_and_line(text, message):

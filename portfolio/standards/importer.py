@@ -78,7 +78,9 @@ class _Reader:
             return StandardData.model_validate(fields)
         except ValidationError as error:
             field, problem = describe_errors(error)[0]
-            line = self.field_lines.get(field.split()[0], 1)
+            words = field.split()
+            prefixes = (" ".join(words[:n]) for n in range(len(words), 0, -1))
+            line = next((self.field_lines[p] for p in prefixes if p in self.field_lines), 1)
             raise NosImportError(f"Line {line}: {field} {problem}.", line) from None
 
     # ----------------------------------------------------------------------------- pieces
@@ -128,9 +130,10 @@ class _Reader:
                 f"Line {blocks[0].line}: the '{name}' section has no numbered items.",
                 blocks[0].line,
             )
-        self.field_lines["performance_criteria" if kind == "performance" else "knowledge_items"] = (
-            blocks[0].line
-        )
+        field = "performance_criteria" if kind == "performance" else "knowledge_items"
+        self.field_lines[field] = blocks[0].line
+        for number, item in enumerate(items, start=1):
+            self.field_lines[f"{field} item {number}"] = item.line
         return items, "\n\n".join(notes)
 
     def _value(self, kind: str) -> str:
@@ -163,12 +166,12 @@ class _Reader:
                 and self._seen_list_before(block)
                 and len(block.text_lines()) > 1
             ):
-                content = paragraphs(block.body)
+                content = paragraphs(block.body, join_wrapped=False)
                 if content:
                     label = block.label if block.label not in sections else f"{block.label} (2)"
                     sections[label] = content
             elif block.kind == "free" and block.text_lines():
-                sections["Other text"] = paragraphs(block.body)
+                sections["Other text"] = paragraphs(block.body, join_wrapped=False)
         return sections
 
     def _take_trailing_keywords(self) -> list[str]:
@@ -233,14 +236,15 @@ def provisional(title: str) -> str:
     return PROVISIONAL_PREFIX + digest[:8].upper()
 
 
-def paragraphs(lines: list[Line]) -> str:
-    """Blank-line separated paragraphs; wrapped lines joined, list lines kept on their own."""
+def paragraphs(lines: list[Line], join_wrapped: bool = True) -> str:
+    """Blank-line separated paragraphs. With ``join_wrapped`` a line continuing a sentence is
+    joined to it (list lines keep their own line); without, every line is kept as published."""
     result: list[list[str]] = [[]]
     for _, text in lines:
         if not text:
             if result[-1]:
                 result.append([])
-        elif result[-1] and not _starts_line(text, result[-1][-1]):
+        elif join_wrapped and result[-1] and not _starts_line(text, result[-1][-1]):
             result[-1][-1] = f"{result[-1][-1]} {text}"
         else:
             result[-1].append(text)

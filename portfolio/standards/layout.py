@@ -72,7 +72,7 @@ def introduction(text: str) -> str | None:
     return INTRODUCTIONS.get(normalise(text))
 
 
-@dataclass
+@dataclass(eq=False)  # blocks are compared by identity
 class Block:
     kind: str  # "header", "free", a HEADINGS kind or "section"
     label: str

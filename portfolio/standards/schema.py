@@ -61,9 +61,11 @@ class Strict(BaseModel):
 class CriterionData(Strict):
     """A performance criterion or knowledge item, with its text exactly as published."""
 
-    code: Annotated[str, BeforeValidator(_whole_number_as_text)]
+    code: Annotated[str, BeforeValidator(_whole_number_as_text), StringConstraints(max_length=16)]
     text: RequiredText
-    group: Text = ""  # the element (performance) or sub-heading (knowledge) it sits under
+    group: Annotated[Text, StringConstraints(max_length=500)] = (
+        ""  # the element (performance) or sub-heading (knowledge) it sits under
+    )
     guidance: Text = ""  # Markdown for learners
 
 
@@ -81,8 +83,8 @@ class StandardData(Strict):
     title: Annotated[RequiredText, StringConstraints(max_length=500)]
     urn: Annotated[Identifier, StringConstraints(min_length=1, max_length=64)]
     version: Annotated[Identifier, StringConstraints(min_length=1, max_length=32)]
-    suite: Text = ""
-    developed_by: Text = ""
+    suite: Annotated[Text, StringConstraints(max_length=500)] = ""
+    developed_by: Annotated[Text, StringConstraints(max_length=500)] = ""
     approved_on: date | None = None
     indicative_review_date: date | None = None
     overview: Text = ""
@@ -165,6 +167,8 @@ def _problem(item: dict) -> str:
         return "is not a field this format knows (check the spelling)"
     if kind == "string_too_short":
         return "is empty" if item["ctx"].get("min_length") == 1 else item["msg"]
+    if kind in {"string_too_long", "too_long"} and isinstance(item["input"], str):
+        return f"is longer than {item['ctx']['max_length']} characters"
     if kind == "too_short":
         return "has no entries"
     if kind == "string_pattern_mismatch":
