@@ -1,0 +1,268 @@
+"""Every route, for every kind of person, against objects that are not theirs: refused.
+
+The routes come from ``app.url_map``, so a route added later by any area is covered the moment
+it exists. A route whose URL has a parameter this test cannot fill, or a route without objects in
+its URL that is not listed below as public or with the roles it serves, FAILS the test: nobody
+adds an unprotected route silently. Refused means 404 for a signed-in person (the same answer as
+a missing object) and a redirect to the sign-in page for someone who is not signed in.
+"""
+
+import hashlib
+import secrets
+import tempfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from conftest import PASSWORD
+
+from portfolio import create_app
+from portfolio.extensions import db
+from portfolio.models import (
+    ConsentStatus,
+    Enrolment,
+    Evidence,
+    EvidenceFile,
+    EvidenceStatus,
+    Method,
+    OneTimeToken,
+)
+from portfolio.models._types import utcnow
+
+ANONYMOUS = "not signed in"
+ROLES = ("admin", "assessor", "iqa", "learner")
+SIGNED_IN = frozenset(ROLES)
+
+#: Anyone may use these, signed in or not.
+PUBLIC_BLUEPRINTS = {"public", "assets"}
+PUBLIC_ENDPOINTS = {
+    "static",
+    "auth.sign_in",
+    "auth.forgot_password",
+    "auth.invitation",
+    "auth.reset_password",
+}
+
+#: Routes with no object in the URL, and the roles they serve: they act on the person's own
+#: things (their home, their caseload) or their own provider. Everyone else is refused.
+OWN_PAGES = {
+    "auth.home": SIGNED_IN,
+    "auth.sign_out": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    "admin.dashboard": {"admin"},
+    "admin.audit": {"admin"},
+    "admin.new_cohort": {"admin"},
+    "admin.people_list": {"admin"},
+    "admin.new_person": {"admin"},
+    "caseload.home": {"assessor", "iqa"},
+    "learner.portfolios": {"learner"},
+}
+
+#: URL parameters that name somebody's object: filled with another provider's or another
+#: person's object, so the route must refuse.
+OBJECT_PARAMETERS = {"enrolment_id", "evidence_id", "file_id", "cohort_id", "user_id", "token"}
+#: URL parameters that name public things (a standard, a criterion code of it).
+PUBLIC_PARAMETERS = {"standard_id", "code"}
+
+
+def _all_routes():
+    """(endpoint, method, URL parameters) for every route the application has."""
+    with tempfile.TemporaryDirectory() as instance:
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "routes",
+                "INSTANCE_PATH": instance,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            }
+        )
+        return sorted(
+            (rule.endpoint, method, tuple(sorted(rule.arguments)))
+            for rule in app.url_map.iter_rules()
+            for method in rule.methods - {"HEAD", "OPTIONS"}
+        )
+
+
+def _is_public(endpoint: str) -> bool:
+    return endpoint in PUBLIC_ENDPOINTS or endpoint.split(".")[0] in PUBLIC_BLUEPRINTS
+
+
+ROUTES = [route for route in _all_routes() if not _is_public(route[0])]
+
+
+# --------------------------------------------------------------------------------- the worlds
+
+
+@dataclass
+class World:
+    """One enrolment with its people, a piece of evidence with a file, and a live invitation."""
+
+    cohort: object
+    enrolment: Enrolment
+    evidence: Evidence
+    file: EvidenceFile
+    token: str
+
+    def fill(self, arguments, standard) -> dict:
+        values = {
+            "enrolment_id": self.enrolment.id,
+            "evidence_id": self.evidence.id,
+            "file_id": self.file.id,
+            "cohort_id": self.cohort.id,
+            "user_id": self.enrolment.learner_id,
+            "token": self.token,
+            "standard_id": standard.id,
+            "code": standard.criteria[0].code,
+        }
+        return {name: values[name] for name in arguments}
+
+
+@pytest.fixture
+def make_world(make_cohort, make_user):
+    def make(provider, learner=None, assessor=None, iqa=None):
+        cohort = make_cohort(provider=provider)
+        enrolment = Enrolment(
+            cohort=cohort,
+            learner=learner or make_user("learner", provider=provider, password=None),
+            assessor=assessor or make_user("assessor", provider=provider, password=None),
+            iqa=iqa or make_user("iqa", provider=provider, password=None),
+        )
+        evidence = Evidence(
+            enrolment=enrolment,
+            title="Planning meeting with residents",
+            activity_date=date(2026, 10, 1),
+            method=Method.OBSERVATION,
+            consent=ConsentStatus.NO_PEOPLE,
+            status=EvidenceStatus.SUBMITTED,
+            submitted_at=utcnow(),
+        )
+        file = EvidenceFile(
+            evidence=evidence,
+            original_name="plan.pdf",
+            stored_name=secrets.token_hex(16),
+            content_type="application/pdf",
+            size=1024,
+            sha256="0" * 64,
+        )
+        token = secrets.token_urlsafe(32)
+        db.session.add_all([enrolment, evidence, file])
+        db.session.add(
+            OneTimeToken(
+                user=enrolment.learner,
+                purpose="invitation",
+                token_hash=hashlib.sha256(token.encode()).hexdigest(),
+                expires_at=utcnow() + timedelta(days=1),
+            )
+        )
+        db.session.commit()
+        return World(cohort, enrolment, evidence, file, token)
+
+    return make
+
+
+@pytest.fixture
+def people_and_worlds(make_provider, make_user, make_world):
+    """Our four people at one provider, each with their own things; a neighbour at the same
+    provider whose enrolment involves none of them; and a whole other provider."""
+    home = make_provider("Home provider")
+    actors = {role: make_user(role, provider=home, name=f"Our {role}") for role in ROLES}
+    make_world(home, learner=actors["learner"], assessor=actors["assessor"], iqa=actors["iqa"])
+    neighbour = make_world(home)
+    far = make_world(make_provider("Another provider"))
+    make_user("admin", provider=far.cohort.provider, password=None)
+    worlds = {"another provider": far, "another person here": neighbour}
+    return actors, worlds
+
+
+def worlds_for(actor: str, worlds: dict) -> dict:
+    """An administrator may see everyone at their own provider: test them against the other."""
+    if actor == "admin":
+        return {"another provider": worlds["another provider"]}
+    return worlds
+
+
+def client_for(app, actor, people):
+    client = app.test_client()
+    if actor != ANONYMOUS:
+        response = client.post(
+            "/sign-in", data={"email": people[actor].email, "password": PASSWORD}
+        )
+        assert response.status_code == 302, f"could not sign in as {actor}"
+    return client
+
+
+def refused(response, actor) -> bool:
+    if actor == ANONYMOUS:
+        return response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+    return response.status_code == 404
+
+
+# ---------------------------------------------------------------------------------- the tests
+
+
+def test_every_route_is_known_to_this_test():
+    """One place that lists what a new route needs: parameters we can fill, or a listing."""
+    problems = []
+    for endpoint, method, arguments in ROUTES:
+        unknown = set(arguments) - OBJECT_PARAMETERS - PUBLIC_PARAMETERS
+        if unknown:
+            problems.append(f"{method} {endpoint}: unknown URL parameter(s) {sorted(unknown)}")
+        elif not set(arguments) & OBJECT_PARAMETERS and endpoint not in OWN_PAGES:
+            problems.append(f"{method} {endpoint}: no object in its URL and not in OWN_PAGES")
+    stale = set(OWN_PAGES) - {endpoint for endpoint, _, _ in ROUTES}
+    problems += [f"{endpoint}: listed in OWN_PAGES but no longer exists" for endpoint in stale]
+    assert not problems, (
+        "Tell tests/test_permissions.py how to check these routes (agreed parameter names: "
+        f"{sorted(OBJECT_PARAMETERS | PUBLIC_PARAMETERS)}):\n" + "\n".join(problems)
+    )
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "method", "arguments"),
+    ROUTES,
+    ids=[f"{method} {endpoint}" for endpoint, method, _ in ROUTES],
+)
+def test_every_route_refuses_people_it_does_not_belong_to(
+    app, standard, people_and_worlds, endpoint, method, arguments
+):
+    unknown = set(arguments) - OBJECT_PARAMETERS - PUBLIC_PARAMETERS
+    if unknown:
+        pytest.fail(f"{endpoint} has URL parameter(s) {sorted(unknown)} this test cannot fill")
+    people, worlds = people_and_worlds
+    urls = app.url_map.bind("localhost")
+    failures, checked = [], 0
+    if set(arguments) & OBJECT_PARAMETERS:
+        # Somebody else's object in the URL: refused for every role, and for visitors.
+        for actor in (ANONYMOUS, *ROLES):
+            client = client_for(app, actor, people)
+            for whose, world in worlds_for(actor, worlds).items():
+                url = urls.build(endpoint, world.fill(arguments, standard))
+                response = client.open(url, method=method, data={})
+                checked += 1
+                if not refused(response, actor):
+                    failures.append(f"{actor} got {response.status_code} for {whose}'s {url}")
+    else:
+        if endpoint not in OWN_PAGES:
+            pytest.fail(f"{endpoint} has no object in its URL: add it to OWN_PAGES or PUBLIC")
+        url = urls.build(endpoint, worlds["another provider"].fill(arguments, standard))
+        for actor in (ANONYMOUS, *sorted(SIGNED_IN - OWN_PAGES[endpoint])):
+            response = client_for(app, actor, people).open(url, method=method, data={})
+            checked += 1
+            if not refused(response, actor):
+                failures.append(f"{actor} got {response.status_code} for {url}")
+    assert checked, "nothing was checked"
+    assert not failures, f"{method} {endpoint} was not refused:\n" + "\n".join(failures)
+
+
+def test_an_administrator_can_open_their_own_providers_pages(app, standard, people_and_worlds):
+    """The other side of the coin, so the refusals above are not just a broken app."""
+    people, worlds = people_and_worlds
+    neighbour = worlds["another person here"]
+    client = client_for(app, "admin", people)
+
+    for url in (
+        f"/admin/cohorts/{neighbour.cohort.id}",
+        f"/admin/enrolments/{neighbour.enrolment.id}",
+        f"/admin/people/{neighbour.enrolment.learner_id}",
+    ):
+        assert client.get(url).status_code == 200, url
