@@ -10,10 +10,14 @@ def upgrade_command():
     """Create or migrate the database, then load every standard in criteria/. Idempotent."""
     from flask_migrate import upgrade
 
-    from .standards.loader import load_directory
+    from .standards.loader import StandardFileError, load_directory
 
     upgrade()
-    for line in load_directory():
+    try:
+        lines = load_directory()
+    except StandardFileError as error:
+        raise click.ClickException(str(error)) from error
+    for line in lines:
         click.echo(line)
 
 
