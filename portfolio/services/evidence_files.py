@@ -22,7 +22,21 @@ def attach(
     evidence: Evidence, files: list[FileStorage], consent: ConsentStatus | None
 ) -> list[EvidenceFile]:
     require_draft(evidence)
-    files = uploads.chosen_files(files)
+    storage = get_storage()
+    stored: list[str] = []
+    try:
+        rows = _store(evidence, uploads.chosen_files(files), consent, storage, stored)
+        db.session.commit()
+        return rows
+    except BaseException:
+        db.session.rollback()  # also drops an evidence row created in this transaction
+        for key in stored:
+            storage.delete(key)
+        raise
+
+
+def _store(evidence, files, consent, storage, stored: list[str]) -> list[EvidenceFile]:
+    """Check, derive, commit bytes and add rows; every key written is appended to ``stored``."""
     if not files:
         raise EvidenceProblem("Choose at least one file to upload.", "files")
     if consent is None:
@@ -31,61 +45,51 @@ def attach(
             "consent",
         )
     checked = uploads.check(files)
-    storage = get_storage()
-    stored: list[str] = []
-    try:
-        display_copies, problems = {}, []
-        for upload in checked:
-            if upload.type.mime in images.DERIVABLE:
-                try:
-                    copy = images.make_display_copy(upload.staged, upload.name, storage)
-                except images.ImageRefused as refused:
-                    problems.append(str(refused))
-                    continue
-                stored.append(copy.key)
-                display_copies[id(upload)] = copy
-        if problems:
-            raise UploadRefused(problems)
-        rows = []
-        for upload in checked:
-            key = upload.staged.commit()
-            stored.append(key)
-            copy = display_copies.get(id(upload))
-            rows.append(
-                EvidenceFile(
-                    original_name=upload.name,
-                    stored_name=key,
-                    content_type=upload.type.mime,
-                    size=upload.staged.size,
-                    sha256=upload.staged.sha256,
-                    derivative_name=copy.key if copy else None,
-                    derivative_width=copy.width if copy else None,
-                    derivative_height=copy.height if copy else None,
-                )
+    display_copies, problems = {}, []
+    for upload in checked:
+        if upload.type.mime in images.DERIVABLE:
+            try:
+                copy = images.make_display_copy(upload.staged, upload.name, storage)
+            except images.ImageRefused as refused:
+                problems.append(str(refused))
+                continue
+            stored.append(copy.key)
+            display_copies[id(upload)] = copy
+    if problems:
+        raise UploadRefused(problems)
+    rows = []
+    for upload in checked:
+        key = upload.staged.commit()
+        stored.append(key)
+        copy = display_copies.get(id(upload))
+        rows.append(
+            EvidenceFile(
+                original_name=upload.name,
+                stored_name=key,
+                content_type=upload.type.mime,
+                size=upload.staged.size,
+                sha256=upload.staged.sha256,
+                derivative_name=copy.key if copy else None,
+                derivative_width=copy.width if copy else None,
+                derivative_height=copy.height if copy else None,
             )
-        evidence.files.extend(rows)
-        if evidence.consent != consent:
-            evidence.consent = consent
-        db.session.flush()
-        for row in rows:
-            record(
-                "evidence.file_added",
-                evidence,
-                provider_id=evidence.enrolment.cohort.provider_id,
-                file_id=row.id,
-                name=row.original_name,
-                content_type=row.content_type,
-                size=row.size,
-                sha256=row.sha256,
-                consent=consent.value,
-            )
-        db.session.commit()
-        return rows
-    except BaseException:
-        db.session.rollback()
-        for key in stored:
-            storage.delete(key)
-        raise
+        )
+    evidence.files.extend(rows)
+    evidence.consent = consent
+    db.session.flush()
+    for row in rows:
+        record(
+            "evidence.file_added",
+            evidence,
+            provider_id=evidence.enrolment.cohort.provider_id,
+            file_id=row.id,
+            name=row.original_name,
+            content_type=row.content_type,
+            size=row.size,
+            sha256=row.sha256,
+            consent=consent.value,
+        )
+    return rows
 
 
 def remove(file: EvidenceFile) -> None:

@@ -6,6 +6,8 @@ the reader's visit; evidence photos are uploaded as files instead). Links keep h
 targets and get ``rel="noopener noreferrer nofollow"``.
 """
 
+import re
+
 import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
@@ -24,7 +26,14 @@ CLASSES = {
     "h3": "govuk-heading-s",
     "a": "govuk-link",
     "table": "govuk-table",
+    "thead": "govuk-table__head",
+    "tbody": "govuk-table__body",
+    "tr": "govuk-table__row",
+    "th": "govuk-table__header",
+    "td": "govuk-table__cell",
 }
+#: the page owns its <h1>; a learner's top-level heading becomes a second-level one
+_TOP_HEADING = re.compile(r"<(/?)h1\b")
 
 
 def render_markdown(text: str | None) -> Markup:
@@ -32,6 +41,7 @@ def render_markdown(text: str | None) -> Markup:
     if not text:
         return Markup("")
     html = markdown_lib.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    html = _TOP_HEADING.sub(r"<\1h2", html)
     safe = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
