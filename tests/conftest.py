@@ -193,14 +193,14 @@ def _quick_password_hashing(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _each_request_loads_its_own_user():
+def _each_request_starts_with_an_empty_g():
     """Requests in a test run inside the test's app context, so they share ``g``, where
-    flask-login caches the signed-in person. Forget it as each request starts, so two browsers
-    in one test never see each other's person."""
+    flask-login caches the signed-in person and flask-wtf the CSRF token. Empty it as each
+    request starts, as in production, so two browsers in one test never see each other's."""
     from flask import g, request_started
 
     def forget(sender, **extra):
-        g.pop("_login_user", None)
+        vars(g).clear()
 
     request_started.connect(forget)
     yield
