@@ -16,8 +16,12 @@ from ..services.problems import Problem
 users_group = click.Group("users", help="Create and manage people.")
 
 
+def _at_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
 def _read_password() -> str:
-    if sys.stdin.isatty():
+    if _at_terminal():
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
     return sys.stdin.readline().rstrip("\r\n")
 

@@ -1,0 +1,154 @@
+"""Provisioning from the command line: `users create` and the idempotent `demo`."""
+
+from click.testing import CliRunner
+
+from portfolio.extensions import db
+from portfolio.models import AuditEntry, Cohort, Enrolment, Provider, Role, User
+from portfolio.services.passwords import check_password
+
+GOOD_PASSWORD = "a long enough password"
+
+
+def create(runner, *args, password=GOOD_PASSWORD):
+    return runner.invoke(args=["users", "create", *args], input=f"{password}\n")
+
+
+def test_users_create_makes_a_person_with_several_roles_at_a_new_provider(runner):
+    result = create(
+        runner,
+        "--email", "Ada@Example.org", "--name", "Ada Admin",
+        "--role", "admin", "--role", "assessor", "--provider", "Northern College",
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert "Created ada@example.org at Northern College" in result.output
+    ada = db.session.scalars(db.select(User)).one()
+    assert ada.roles == {Role.ADMIN, Role.ASSESSOR}
+    assert ada.provider.name == "Northern College"
+    assert check_password(ada.password_hash, GOOD_PASSWORD)
+    actions = db.session.scalars(db.select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["provider_created", "person_added", "password_set"]
+
+
+def test_users_create_uses_the_only_provider_when_none_is_named(runner, make_provider):
+    provider = make_provider("Only One")
+
+    result = create(runner, "--email", "sam@example.org", "--name", "Sam", "--role", "assessor")
+
+    assert result.exit_code == 0, result.output
+    assert db.session.scalars(db.select(User)).one().provider_id == provider.id
+
+
+def test_users_create_refuses_bad_input_with_a_reason(runner, make_user):
+    make_user("learner", email="taken@example.org")
+
+    short = create(
+        runner, "--email", "b@example.org", "--name", "B", "--role", "iqa", "--provider", "P",
+        password="short",
+    )  # fmt: skip
+    bad_role = create(runner, "--email", "c@example.org", "--name", "C", "--role", "boss")
+    bad_email = create(runner, "--email", "nope", "--name", "D", "--role", "iqa", "--provider", "P")
+    taken = create(
+        runner, "--email", "taken@example.org", "--name", "E", "--role", "iqa", "--provider", "P"
+    )
+
+    assert "Your password must be at least 12 characters long." in short.output
+    assert "'boss' is not one of" in bad_role.output
+    assert "'nope' is not an email address" in bad_email.output
+    assert "already used by an account at another organisation" in taken.output
+    for result in (short, bad_role, bad_email, taken):
+        assert result.exit_code == 2
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 1
+
+
+def test_users_create_asks_which_provider_when_it_cannot_tell(runner, make_provider):
+    args = ("--email", "a@example.org", "--name", "A", "--role", "iqa")
+
+    none_yet = create(runner, *args)
+    make_provider()
+    make_provider()
+    several = create(runner, *args)
+
+    assert "There is no provider yet: pass --provider NAME to create one." in none_yet.output
+    assert "There are several providers: pass --provider NAME to choose one." in several.output
+    assert db.session.scalars(db.select(User)).all() == []
+
+
+def test_users_create_prompts_twice_for_the_password_at_a_terminal(runner, monkeypatch):
+    """At a terminal the password is typed twice and hidden."""
+    from portfolio.admin import cli
+
+    monkeypatch.setattr(cli, "_at_terminal", lambda: True)
+    args = ["users", "create", "--email", "t@example.org", "--name", "T", "--role", "iqa",
+            "--provider", "P"]  # fmt: skip
+
+    typed = f"{GOOD_PASSWORD}\nsomething else\n{GOOD_PASSWORD}\n{GOOD_PASSWORD}\n"
+    result = runner.invoke(args=args, input=typed)
+
+    assert result.exit_code == 0, result.output
+    assert "Repeat for confirmation" in result.output
+    assert "do not match" in result.output.lower()
+    assert GOOD_PASSWORD not in result.output
+    person = db.session.scalars(db.select(User)).one()
+    assert check_password(person.password_hash, GOOD_PASSWORD)
+
+
+def test_demo_needs_a_loaded_standard(runner):
+    result = runner.invoke(args=["demo"])
+
+    assert result.exit_code == 1
+    assert "No standard is loaded yet. Run `flask --app portfolio upgrade` first" in result.output
+
+
+def test_demo_creates_everyone_and_prints_their_sign_in_details(runner, standard, client):
+    result = runner.invoke(args=["demo"])
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert [line.split(" ")[0] for line in lines] == [
+        "admin", "assessor", "iqa", "learner", "learner", "learner",
+    ]  # fmt: skip
+    assert all(len(line.split(" ")) == 3 for line in lines)
+    cohort = db.session.scalars(db.select(Cohort)).one()
+    assert cohort.standard_id == standard.id
+    assert cohort.provider.name == "Demo Training Provider"
+    enrolments = db.session.scalars(db.select(Enrolment)).all()
+    assert len(enrolments) == 3
+    assessor = db.session.scalars(db.select(User).where(User.email == lines[1].split()[1])).one()
+    iqa = db.session.scalars(db.select(User).where(User.email == lines[2].split()[1])).one()
+    assert {(e.assessor_id, e.iqa_id) for e in enrolments} == {(assessor.id, iqa.id)}
+    # Every printed line signs that person in.
+    for line in lines:
+        _role, email, password = line.split(" ")
+        response = client.post("/sign-in", data={"email": email, "password": password})
+        assert response.status_code == 302, line
+        client.post("/sign-out")
+
+
+def test_demo_is_idempotent_and_prints_the_same_lines(runner, standard):
+    first = runner.invoke(args=["demo"])
+    counts = [
+        db.session.scalar(db.select(db.func.count()).select_from(model))
+        for model in (Provider, User, Cohort, Enrolment, AuditEntry)
+    ]
+
+    second = runner.invoke(args=["demo"])
+
+    assert second.exit_code == 0
+    assert second.output == first.output
+    assert counts == [
+        db.session.scalar(db.select(db.func.count()).select_from(model))
+        for model in (Provider, User, Cohort, Enrolment, AuditEntry)
+    ]
+
+
+def test_the_demo_command_line_works_from_a_plain_click_runner(app, standard):
+    """The same command through click directly, as `flask --app portfolio demo` runs it."""
+    from flask.cli import ScriptInfo
+
+    from portfolio.admin.cli import demo_command
+
+    result = CliRunner().invoke(demo_command, obj=ScriptInfo(create_app=lambda: app))
+
+    assert result.exit_code == 0, result.output
+    assert result.output.count("\n") == 6
