@@ -38,3 +38,7 @@ def invitation_link(response) -> str:
     match = re.search(r'id="invitation-link">([^<]+)<', response.get_data(as_text=True))
     assert match, "no invitation link on the page"
     return html.unescape(match.group(1)).strip()
+
+
+#: The password ``make_user`` gives people unless told otherwise (see conftest.py).
+PASSWORD = "correct horse battery staple"

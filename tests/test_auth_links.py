@@ -8,8 +8,7 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
-from conftest import PASSWORD
-from people_helpers import audit_actions, invitation_link, page_text
+from people_helpers import PASSWORD, audit_actions, invitation_link, page_text
 
 from portfolio.extensions import db
 from portfolio.models import OneTimeToken, User

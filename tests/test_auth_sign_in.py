@@ -3,8 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD
-from people_helpers import audit_actions, page_text
+from people_helpers import PASSWORD, audit_actions, page_text
 
 from portfolio.extensions import db
 from portfolio.models import AuditEntry, SignInAttempt

@@ -3,8 +3,7 @@
 import tempfile
 
 import pytest
-from conftest import PASSWORD
-from people_helpers import csrf_token, page_text
+from people_helpers import PASSWORD, csrf_token, page_text
 
 from portfolio import create_app
 from portfolio.extensions import db

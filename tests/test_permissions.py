@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from conftest import PASSWORD
+from people_helpers import PASSWORD
 
 from portfolio import create_app
 from portfolio.extensions import db

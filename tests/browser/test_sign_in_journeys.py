@@ -1,0 +1,127 @@
+"""Invitation to home page in a real browser, for every role; a wrong password; signing out."""
+
+import re
+
+import pytest
+from people_helpers import PASSWORD
+from playwright.sync_api import expect
+
+NEW_PASSWORD = "my own long passphrase"
+HOMES = {
+    "learner": r"/portfolio/\d+$",
+    "assessor": r"/caseload$",
+    "iqa": r"/caseload$",
+    "admin": r"/admin$",
+}
+
+
+def sign_in(page, email, password):
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def fresh_page(browser, live_server):
+    """A second browser with its own cookies, failing on script errors like ``page``."""
+    context = browser.new_context(base_url=live_server, locale="en-GB")
+    other = context.new_page()
+    problems = []
+    other.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    other.on(
+        "console",
+        lambda message: (
+            problems.append(message.text)
+            if message.type == "error" and "status of 4" not in message.text
+            else None
+        ),
+    )
+    yield other
+    context.close()
+    assert not problems, "the browser reported problems:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("role", ["learner", "assessor", "iqa", "admin"])
+def test_an_invited_person_sets_a_password_and_lands_on_their_home_page(
+    page, fresh_page, assert_accessible, make_user, make_cohort, role
+):
+    admin = make_user("admin", name="Ada Admin")
+    make_cohort(provider=admin.provider, name="Autumn 2026")
+    email = f"new.{role}@example.org"
+
+    # The administrator signs in and invites the person.
+    page.goto("/sign-in")
+    assert_accessible(page)
+    sign_in(page, admin.email, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/admin$"))
+    assert_accessible(page)
+    if role == "learner":
+        page.get_by_role("link", name="Autumn 2026").click()
+        assert_accessible(page)
+        page.get_by_role("button", name="Enrol a learner").click()
+        page.get_by_label("Full name").fill("Nia New")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_role("button", name="Enrol learner").click()
+    else:
+        page.get_by_role("link", name="People").click()
+        page.get_by_role("button", name="Add a person").click()
+        page.get_by_label("Full name").fill("Nia New")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label({"assessor": "Assessor", "iqa": "Internal quality assurer",
+                           "admin": "Provider administrator"}[role]).check()  # fmt: skip
+        page.get_by_role("button", name="Add person and create invitation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Invitation for Nia New")
+    assert_accessible(page)
+    link = page.locator("#invitation-link").inner_text().strip()
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/invitation/[\w-]+", link)
+
+    # The newcomer opens the link in their own browser and sets a password.
+    fresh_page.goto(link)
+    expect(fresh_page.get_by_role("heading", level=1)).to_have_text("Set your password")
+    assert_accessible(fresh_page)
+    fresh_page.get_by_label("New password", exact=True).fill("too short")
+    fresh_page.get_by_label("Confirm new password").fill("too short")
+    fresh_page.get_by_role("button", name="Save password").click()
+    expect(fresh_page).to_have_title(re.compile(r"^Error: Set your password"))
+    assert_accessible(fresh_page)
+    fresh_page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    fresh_page.get_by_label("Confirm new password").fill(NEW_PASSWORD)
+    fresh_page.get_by_role("button", name="Save password").click()
+    expect(fresh_page.get_by_text("Your password is set.")).to_be_visible()
+
+    # They sign in and land on the home page for their role.
+    sign_in(fresh_page, email, NEW_PASSWORD)
+    expect(fresh_page).to_have_url(re.compile(HOMES[role]))
+    if role in {"assessor", "iqa"}:
+        expect(fresh_page.get_by_role("heading", level=1)).to_have_text("Your learners")
+        assert_accessible(fresh_page)
+
+    # The link was single use.
+    fresh_page.goto(link)
+    expect(fresh_page.get_by_role("heading", level=1)).to_have_text("This link no longer works")
+
+
+def test_a_wrong_password_shows_the_error_summary(page, assert_accessible, make_user):
+    person = make_user("assessor")
+
+    sign_in(page, person.email, "not my password")
+
+    expect(page).to_have_title(re.compile(r"^Error: Sign in"))
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("The email address or password is not right")
+    summary.get_by_role("link").click()
+    expect(page.get_by_label("Password", exact=True)).to_be_focused()
+    assert_accessible(page)
+
+
+def test_signing_out_ends_the_session(page, make_user):
+    person = make_user("iqa")
+    sign_in(page, person.email, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/caseload$"))
+
+    page.get_by_role("button", name="Sign out").click()
+
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
+    page.goto("/caseload")
+    expect(page).to_have_url(re.compile(r"/sign-in\?next="))
