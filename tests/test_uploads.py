@@ -89,6 +89,17 @@ def test_uploads_stream_into_storage_without_a_temporary_copy(app, client, draft
     assert response.status_code == 201
 
 
+def test_nobody_signed_in_can_write_to_evidence_storage(app, client, draft, monkeypatch):
+    client.post("/sign-out")
+    monkeypatch.setattr(werkzeug.wrappers.request, "default_stream_factory", None)
+    # CSRF protection reads the form before the view runs, so the body is parsed early:
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = upload(client, draft, (pdf_document(), "plan.pdf"), as_json=False)
+    assert response.status_code == 403
+    assert "You cannot do that" in response.get_data(as_text=True)
+    assert_nothing_kept(app)
+
+
 def test_several_files_at_once_without_javascript(app, client, draft):
     response = upload(
         client,

@@ -9,13 +9,13 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 import pytest
-from conftest import PASSWORD
 from evidence_samples import make_draft, pdf_document, stored_files
 from werkzeug.serving import make_server
 
 from portfolio.extensions import db
 from portfolio.models import EvidenceFile
 
+PASSWORD = "a learner's own long passphrase"
 BOUNDARY = "----evidence-boundary-7MA4YWxkTrZu0gW"
 
 
@@ -34,9 +34,11 @@ def multipart_body(content: bytes, name: str) -> bytes:
 
 
 @pytest.fixture
-def draft(make_enrolment, login_as):
-    enrolment = make_enrolment()
-    login_as(enrolment.learner)
+def draft(make_enrolment, make_cohort, make_user, login_as):
+    cohort = make_cohort()
+    learner = make_user("learner", provider=cohort.provider, password=PASSWORD)
+    enrolment = make_enrolment(cohort=cohort, learner=learner)
+    login_as(learner, password=PASSWORD)
     return make_draft(enrolment)
 
 

@@ -165,7 +165,7 @@ def upload_files(evidence_id):
             return jsonify(files=[_file_json(f) for f in added]), 201
         names = ", ".join(f.original_name for f in added)
         flash(f"Uploaded: {names}", "success")
-        return redirect(url_for(".evidence", evidence_id=evidence.id, _anchor="files"))
+        return redirect(url_for(".evidence", evidence_id=evidence.id, _anchor="evidence-files"))
     if wants_json:
         return jsonify(errors=[message for _, message in problems]), 422
     for field, message in problems:
@@ -194,7 +194,7 @@ def delete_file(evidence_id, file_id):
     name = file.original_name
     evidence_files.remove(file)
     flash(f"Removed {name}.", "success")
-    return redirect(url_for(".evidence", evidence_id=evidence.id, _anchor="files"))
+    return redirect(url_for(".evidence", evidence_id=evidence.id, _anchor="evidence-files"))
 
 
 @bp.route("/evidence/<int:evidence_id>/mappings", methods=["GET", "POST"])

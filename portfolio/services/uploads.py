@@ -11,8 +11,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from flask import Request, current_app
+from flask_login import current_user
 from werkzeug.datastructures import FileStorage
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import Forbidden, RequestEntityTooLarge
 
 from ..storage import Writer, get_storage
 from . import filetypes
@@ -79,6 +80,8 @@ class StreamingRequest(Request):
             return super()._get_file_stream(
                 total_content_length, content_type, filename, content_length
             )
+        if not current_user.is_authenticated:
+            raise Forbidden()  # nobody signed in gets to write a byte to evidence storage
         staged = StagedUpload(get_storage().writer(), current_app.config["MAX_UPLOAD_BYTES"])
         self.__dict__.setdefault("staged_uploads", []).append(staged)
         return staged
