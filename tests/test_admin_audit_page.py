@@ -60,7 +60,9 @@ def test_filtering_by_event_and_person(client, admin, make_user):
     by_person = client.get("/admin/audit", query_string={"person": person.id})
 
     assert rows(by_event) == 1 and "Roles changed" in entries(by_event)
-    assert rows(by_person) == 1 and "Lee Learner" in entries(by_person)
+    # Events by Lee (signing in) and about Lee (their roles changed by the administrator).
+    assert rows(by_person) == 2
+    assert "Signed in" in entries(by_person) and "Roles changed" in entries(by_person)
     assert "Clear filters" in page_text(by_person)
 
 

@@ -45,7 +45,8 @@ def _filtered(provider, form):
     if form.action.data:
         query = query.where(AuditEntry.action == form.action.data)
     if form.person.data:
-        query = query.where(AuditEntry.actor_id == form.person.data)
+        about = (AuditEntry.object_type == "User") & (AuditEntry.object_id == str(form.person.data))
+        query = query.where((AuditEntry.actor_id == form.person.data) | about)
     if form.date_from.data:
         query = query.where(AuditEntry.at >= datetime.combine(form.date_from.data, time(), UTC))
     if form.date_to.data:

@@ -2,7 +2,7 @@
 
 from flask import flash, redirect, render_template, url_for
 
-from ..services import accounts, invitations
+from ..services import accounts, invitations, mail
 from ..services.problems import Problem, attach
 from .forms import ForgotPasswordForm, SetPasswordForm
 from .views import bp
@@ -40,5 +40,7 @@ def forgot_password():
     if form.validate_on_submit():
         accounts.request_reset(form.email.data)
         # The same answer whether or not the address has an account.
-        return render_template("auth/reset_requested.html", email=form.email.data.strip())
+        return render_template(
+            "auth/reset_requested.html", email=form.email.data.strip(), emailed=mail.configured()
+        )
     return render_template("auth/forgot_password.html", form=form)
