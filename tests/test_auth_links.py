@@ -265,3 +265,13 @@ def test_with_a_mail_server_a_forgotten_password_link_is_emailed(smtp_server, cl
     assert page_text(known).replace("known@", "unknown@") == page_text(unknown)
     [raw] = smtp_server.messages
     assert "/reset-password/" in message_from_bytes(raw, policy=policy.default).get_content()
+
+
+def test_a_forgotten_password_sends_at_most_three_links_an_hour(client, make_user):
+    make_user("learner", email="known@example.org")
+
+    for _ in range(5):
+        response = client.post("/forgot-password", data={"email": "known@example.org"})
+        assert "If known@example.org belongs to an account" in page_text(response)
+
+    assert len(db.session.scalars(db.select(OneTimeToken)).all()) == 3

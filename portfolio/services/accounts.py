@@ -23,6 +23,10 @@ def _nobody() -> str:
     return hash_password(secrets.token_hex(16))
 
 
+#: Reset links one address may be sent in an hour, so nobody can flood someone's inbox.
+RESETS_PER_HOUR = 3
+
+
 @dataclass
 class SignIn:
     user: User | None = None
@@ -92,6 +96,6 @@ def request_reset(email: str) -> invitations.Link | None:
     """Send a reset link if an active person has this address. The caller must answer the same
     way either way, so nobody learns which addresses have accounts."""
     user = find_by_email(email)
-    if user is None or not user.active:
+    if user is None or not user.active or invitations.recent_resets(user) >= RESETS_PER_HOUR:
         return None
     return invitations.issue(user, invitations.RESET)

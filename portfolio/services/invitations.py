@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import OneTimeToken, User
@@ -106,6 +106,18 @@ def _body(link: Link) -> str:
     return (
         f"{opening}\n\n{link.url}\n\nThe link works once and expires on {expires}.\n"
         "If you did not expect this email, you can ignore it.\n"
+    )
+
+
+def recent_resets(user: User) -> int:
+    """How many reset links ``user`` was sent in the last hour."""
+    since = utcnow() - timedelta(hours=1)
+    return db.session.scalar(
+        select(func.count(OneTimeToken.id)).where(
+            OneTimeToken.user_id == user.id,
+            OneTimeToken.purpose == RESET,
+            OneTimeToken.created_at > since,
+        )
     )
 
 
