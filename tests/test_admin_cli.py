@@ -152,3 +152,18 @@ def test_the_demo_command_line_works_from_a_plain_click_runner(app, standard):
 
     assert result.exit_code == 0, result.output
     assert result.output.count("\n") == 6
+
+
+def test_make_run_offers_the_demo_only_on_a_fresh_database(runner, standard, make_user):
+    fresh = runner.invoke(args=["demo", "--if-empty"])
+    assert fresh.exit_code == 0, fresh.output
+    assert "learner learner1@demo.example.org" in fresh.output
+
+    again = runner.invoke(args=["demo", "--if-empty"])
+    assert again.output == fresh.output
+
+    make_user("admin", email="real.admin@provider.example.org")
+    real_site = runner.invoke(args=["demo", "--if-empty"])
+    assert real_site.exit_code == 0
+    assert "no demo data added" in real_site.output
+    assert "demo-learner-password" not in real_site.output

@@ -1,14 +1,14 @@
 """People provisioning commands: ``users create`` and ``demo``."""
 
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Cohort, Enrolment, Provider, Role, Standard
+from ..models import Cohort, Enrolment, Provider, Role, Standard, User
 from ..services import audit, people
 from ..services.passwords import check_password, hash_password, password_problem
 from ..services.problems import Problem
@@ -91,15 +91,32 @@ def _demo_person(provider, role, email, name, password):
     return person
 
 
+def _holds_other_people() -> bool:
+    demo_emails = [row[1] for row in DEMO_PEOPLE]
+    return (
+        db.session.scalar(select(User.id).where(User.email.not_in(demo_emails)).limit(1))
+        is not None
+    )
+
+
 @click.command("demo")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Only on a fresh database (no people yet) or one that already holds the demo; "
+    "`make run` uses this to offer the demo without touching a real site.",
+)
 @with_appcontext
-def demo_command():
+def demo_command(if_empty):
     """Create the demo provider, cohort and people, and print their sign-in details.
 
     Idempotent: a second run changes nothing and prints the same lines, one person a line:
     ``role email password``. The passwords are fixed and public: demo data only, never on a
     site that holds real people's data.
     """
+    if if_empty and _holds_other_people():
+        click.echo("People already use this database: no demo data added (`flask demo` adds it).")
+        return
     standard = db.session.scalars(select(Standard).order_by(Standard.id)).first()
     if standard is None:
         raise click.ClickException(
@@ -117,7 +134,7 @@ def demo_command():
             name=DEMO_COHORT,
             standard=standard,
             start_date=today,
-            planned_end_date=today.replace(year=today.year + 1),
+            planned_end_date=today + timedelta(days=365),
         )
         db.session.add(cohort)
         db.session.flush()

@@ -30,7 +30,9 @@ SERIOUS = {"serious", "critical"}
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not os.path.exists(path):
-        pytest.fail(f"Chromium not found at {path}: run `make install` (it installs Debian's chromium)")
+        pytest.fail(
+            f"Chromium not found at {path}: run `make install` (it installs Debian's chromium)"
+        )
     return path
 
 
@@ -64,9 +66,11 @@ def page(browser, live_server):
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
     page.on(
         "console",
-        lambda message: problems.append(f"console {message.type}: {message.text}")
-        if message.type == "error" and "status of 4" not in message.text
-        else None,
+        lambda message: (
+            problems.append(f"console {message.type}: {message.text}")
+            if message.type == "error" and "status of 4" not in message.text
+            else None
+        ),
     )
     yield page
     context.close()
