@@ -12,8 +12,10 @@ commit) removes every trace.
 
 import hashlib
 import os
+import queue
 import re
 import secrets
+import threading
 import time
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -77,42 +79,88 @@ class Storage(Protocol):
 
 
 class LocalWriter:
-    """Streams into ``<root>/.staging/<key>.part``; commit renames it into place (atomic)."""
+    """Streams into ``<root>/.staging/<key>.part``; commit renames it into place (atomic).
+
+    Hashing and writing happen on a helper thread, so a request keeps reading the network while
+    the previous chunks are hashed and written (both release the GIL); a bounded queue keeps
+    memory flat. Every ``WRITEBACK_BYTES`` the kernel is asked to start writing the finished part
+    to disk, so the final fsync does not wait for the whole file.
+    """
+
+    QUEUE_CHUNKS = 8
+    WRITEBACK_BYTES = 32 * 1024 * 1024
 
     def __init__(self, root: Path):
         self.key = new_key()
         self._root = root
         self._part = root / STAGING / f"{self.key}.part"
-        self._file = open(self._part, "x+b")  # closed by commit or abort
+        self._file = open(self._part, "x+b", buffering=0)  # closed by commit or abort
         self._hash = hashlib.sha256()
+        self._queue: queue.Queue = queue.Queue(maxsize=self.QUEUE_CHUNKS)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
         self._writing = True
         self.state = "open"
         self.size = 0
 
     @property
     def sha256(self) -> str:
+        self._finish_writing()
         return self._hash.hexdigest()
 
     def write(self, data: bytes) -> int:
         if not self._writing:
             raise StorageError("cannot write after reading back")
-        self._file.write(data)
-        self._hash.update(data)
+        if self._error is not None:
+            raise StorageError("writing the file failed") from self._error
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._write_queued, daemon=True)
+            self._thread.start()
+        data = bytes(data)  # the caller may reuse its buffer
+        self._queue.put(data)
         self.size += len(data)
         return len(data)
 
-    def seek(self, offset: int, whence: int = 0) -> int:
+    def _write_queued(self) -> None:
+        fd, done, pending = self._file.fileno(), 0, 0
+        while (data := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # keep draining so the writer never blocks
+            try:
+                self._hash.update(data)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                pending += len(data)
+                if pending >= self.WRITEBACK_BYTES:
+                    os.posix_fadvise(fd, done, pending, os.POSIX_FADV_DONTNEED)
+                    done, pending = done + pending, 0
+            except BaseException as error:  # re-raised in the caller's thread
+                self._error = error
+
+    def _finish_writing(self) -> None:
+        """Wait for queued chunks; after this the file may be read back, not appended to."""
         self._writing = False
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            raise StorageError("writing the file failed") from self._error
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self._finish_writing()
         return self._file.seek(offset, whence)
 
     def tell(self) -> int:
+        self._finish_writing()
         return self._file.tell()
 
     def flush(self) -> None:
-        self._file.flush()
+        """Writes reach the file through the helper thread; nothing is buffered here."""
 
     def read(self, size: int = -1) -> bytes:
-        self._writing = False
+        self._finish_writing()
         return self._file.read(size)
 
     def readable(self) -> bool:
@@ -127,7 +175,7 @@ class LocalWriter:
     def commit(self) -> str:
         if self.state != "open":
             raise StorageError(f"cannot commit a writer that is {self.state}")
-        self._file.flush()
+        self._finish_writing()
         os.fsync(self._file.fileno())
         self._file.close()
         final = _path(self._root, self.key)
@@ -139,6 +187,10 @@ class LocalWriter:
     def abort(self) -> None:
         if self.state != "open":
             return
+        try:
+            self._finish_writing()
+        except StorageError:
+            pass  # the bytes are being thrown away anyway
         self._file.close()
         self._part.unlink(missing_ok=True)
         self.state = "aborted"

@@ -93,3 +93,34 @@ def test_the_clean_staging_command_reports_what_it_removed(app, runner):
     result = runner.invoke(args=["files", "clean-staging", "--hours", "0"])
     assert result.exit_code == 0
     assert "Removed" in result.output
+
+
+def test_a_large_file_streams_through_the_helper_thread_intact(storage):
+    expected = hashlib.sha256()
+    writer = storage.writer()
+    buffer = bytearray(1024 * 1024)
+    for n in range(40):  # past the point where the kernel is asked to start writing back
+        buffer[:8] = n.to_bytes(8, "big")
+        writer.write(buffer)  # the caller reuses its buffer straight away
+        expected.update(buffer)
+    assert writer.sha256 == expected.hexdigest()
+    key = writer.commit()
+    with storage.open(key) as handle:
+        assert hashlib.sha256(handle.read()).hexdigest() == expected.hexdigest()
+    assert storage.size(key) == 40 * 1024 * 1024
+
+
+def test_a_failed_write_surfaces_in_the_request_and_leaves_nothing(storage, monkeypatch):
+    import os
+
+    def disk_full(fd, data):
+        raise OSError(28, "No space left on device")
+
+    writer = storage.writer()
+    monkeypatch.setattr(os, "write", disk_full)
+    writer.write(b"first chunk")
+    with pytest.raises(StorageError):
+        writer.commit()
+    monkeypatch.undo()
+    writer.abort()
+    assert everything_under(storage.root) == []

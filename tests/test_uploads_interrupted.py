@@ -63,7 +63,7 @@ def test_a_connection_dropped_mid_upload_removes_the_partial_file(app, client, d
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        body = multipart_body(pdf_document() + bytes(2_000_000), "recording.pdf")
+        body = multipart_body(pdf_document() + bytes(6_000_000), "recording.pdf")
         cookie = sign_in(server.server_port, draft.enrolment.learner.email)
         head = (
             f"POST /evidence/{draft.id}/files HTTP/1.1\r\n"
@@ -74,7 +74,7 @@ def test_a_connection_dropped_mid_upload_removes_the_partial_file(app, client, d
             "Accept: application/json\r\n\r\n"
         ).encode()
         with socket.create_connection(("127.0.0.1", server.server_port)) as connection:
-            connection.sendall(head + body[:1_000_000])
+            connection.sendall(head + body[:3_000_000])
             assert wait_for(lambda: any(".staging/" in p for p in stored_files(app)))
         assert wait_for(lambda: stored_files(app) == [])
     finally:
