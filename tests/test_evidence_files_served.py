@@ -128,3 +128,16 @@ def test_the_evidence_page_plays_audio_and_shows_photos_in_the_page(client, draf
 
 def test_a_missing_file_is_not_found(client, draft):
     assert fetch(client, "/files/999")[0] == 404
+
+
+def test_a_heic_photo_is_kept_for_download_without_a_display_copy(client, draft):
+    import struct
+
+    box = b"ftypheic" + struct.pack(">I", 0) + b"mif1heic"
+    heic = struct.pack(">I", len(box) + 4) + box + bytes(200)
+    photo = uploaded(client, draft, heic, "IMG_0001.HEIC")
+    assert (photo.content_type, photo.derivative_name) == ("image/heic", None)
+    page = client.get(f"/evidence/{draft.id}").get_data(as_text=True)
+    assert "IMG_0001.HEIC" in page and "<img" not in page
+    _, headers, _ = fetch(client, f"/files/{photo.id}")
+    assert headers["Content-Disposition"].startswith("attachment")

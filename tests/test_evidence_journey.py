@@ -8,8 +8,9 @@ import pytest
 from evidence_samples import make_draft, pdf_document, photo_jpeg, upload, wav_recording
 
 from portfolio.extensions import db
-from portfolio.models import AuditEntry, Evidence, EvidenceStatus
+from portfolio.models import AuditEntry, ConsentStatus, Evidence, EvidenceStatus
 from portfolio.services import evidence as evidence_service
+from portfolio.services import evidence_files
 from portfolio.services.evidence import EvidenceFrozen
 
 
@@ -208,6 +209,11 @@ def test_learner_submits_with_a_declaration_and_the_version_freezes(client, enro
         evidence_service.update(draft, title="Changed after submission")
     with pytest.raises(EvidenceFrozen):
         evidence_service.set_mappings(draft, {})
+    with pytest.raises(EvidenceFrozen):
+        evidence_files.attach(draft, [], ConsentStatus.NO_PEOPLE)
+    with pytest.raises(EvidenceFrozen):
+        evidence_files.remove(draft.files[0])
+    assert len(draft.files) == 1
     assert "evidence.submitted" in audit_actions()
 
 
