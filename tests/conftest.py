@@ -33,6 +33,7 @@ def _schema(database_url, tmp_path_factory):
     with app.app_context():
         db.drop_all()
         db.create_all()
+        db.engine.dispose()
     return database_url
 
 
@@ -71,6 +72,7 @@ def app(app_config):
         _empty_tables()
         yield app
         db.session.remove()
+        db.engine.dispose()  # each test's app has its own pool: close it, don't leak connections
 
 
 @pytest.fixture
