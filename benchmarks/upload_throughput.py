@@ -10,6 +10,7 @@ disk (shutil.copyfile, then fsync, since the app fsyncs each file before it keep
     .venv/bin/python benchmarks/upload_throughput.py [--size-mib 1024] [--dir /path/on/disk]
 
 Targets (issue 5): memory growth < 64 MiB; throughput >= half of the plain copy.
+Set BENCH_APP=module:app to serve a wrapped app instead (a profiling middleware, say).
 """
 
 import argparse

@@ -63,7 +63,9 @@ def _check_details(title: str, activity_date: date) -> None:
     if not title.strip():
         raise EvidenceProblem("Enter a title for the evidence.", "title")
     if activity_date > today():
-        raise EvidenceProblem("The date of the activity must be today or in the past.", "date")
+        raise EvidenceProblem(
+            "The date of the activity must be today or in the past.", "activity_date"
+        )
 
 
 def create(
