@@ -53,7 +53,8 @@ def test_a_new_portfolio_lists_every_criterion_with_no_evidence_yet(client, enro
 
 def test_the_task_list_shows_the_sectors_top_tips_for_each_criterion(client, enrolment):
     page = html.unescape(client.get(f"/portfolio/{enrolment.id}").get_data(as_text=True))
-    assert "Top tips: Do the groundwork" in page
+    assert "Top tip: Do the groundwork" in page
+    assert "Top tips: Identify and connect with your target audience; Create the best" in page
     assert "Communication doesn't need words!" in page
 
 
