@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from .extensions import csrf, db, login_manager, migrate
+    from .models._types import render_migration_type
 
     db.init_app(app)
     migrate.init_app(
@@ -27,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         directory=str(Path(__file__).parent / "migrations"),
         render_as_batch=True,  # SQLite needs batch mode to alter tables
         compare_type=True,
+        render_item=render_migration_type,
     )
     csrf.init_app(app)
     login_manager.init_app(app)

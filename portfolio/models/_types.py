@@ -36,3 +36,11 @@ def str_enum(enum_cls) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+def render_migration_type(type_, obj, autogen_context):
+    """Let Alembic write our column types as plain SQLAlchemy ones, so migrations never
+    import application code that may change later."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl!r}"
+    return False
