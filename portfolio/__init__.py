@@ -17,6 +17,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     config.configure(app, test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from .extensions import csrf, db, login_manager, migrate
     from .models._types import render_migration_type

@@ -20,7 +20,8 @@ DEFAULTS = {
     "MAX_UPLOAD_BYTES": MAX_UPLOAD_BYTES_DEFAULT,
     "INVITATION_HOURS": 72,
     "RESET_HOURS": 2,
-    "SIGNIN_MAX_FAILURES": 5,
+    "SIGNIN_MAX_FAILURES": 5,  # failed sign-ins per email address within the window
+    "SIGNIN_MAX_FAILURES_PER_IP": 20,  # per address; a class often shares one IP
     "SIGNIN_WINDOW_SECONDS": 15 * 60,
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,
@@ -34,6 +35,8 @@ DEFAULTS = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
+    #: how many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none)
+    "PROXY_COUNT": 0,
 }
 
 #: Environment variables read at start, mapped to config keys.
@@ -48,9 +51,11 @@ ENVIRONMENT = {
     "MAIL_USERNAME": "MAIL_USERNAME",
     "MAIL_PASSWORD": "MAIL_PASSWORD",
     "MAIL_FROM": "MAIL_FROM",
+    "MAIL_USE_TLS": "MAIL_USE_TLS",
     "SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
+    "PROXY_COUNT": "PROXY_COUNT",
 }
-INTEGER_KEYS = {"MAX_UPLOAD_BYTES", "MAIL_PORT"}
+INTEGER_KEYS = {"MAX_UPLOAD_BYTES", "MAIL_PORT", "PROXY_COUNT"}
 BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS"}
 
 
@@ -81,6 +86,8 @@ def configure(app, test_config=None):
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
+    if app.config["SESSION_COOKIE_SECURE"]:
+        app.config["REMEMBER_COOKIE_SECURE"] = True
     # Flask refuses request bodies above MAX_CONTENT_LENGTH with 413; allow form fields on top.
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_BYTES"]) + 1024 * 1024
 
