@@ -40,12 +40,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import assets, errors, security
     from .auth import sessions  # noqa: F401  (registers the user loader)
-    from .services import markdown
+    from .services import markdown, uploads
 
     assets.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     markdown.init_app(app)
+    uploads.init_app(app)  # views marked @streams_to_storage write uploads straight to storage
 
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp

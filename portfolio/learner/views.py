@@ -9,12 +9,9 @@ from sqlalchemy import select
 from .. import policy
 from ..extensions import db
 from ..models import Enrolment, Role
-from ..services import uploads
 from ..services.progress import portfolio_progress
 
 bp = Blueprint("learner", __name__)
-# Evidence uploads stream straight into storage (see services.uploads).
-bp.record_once(lambda state: uploads.init_app(state.app))
 
 
 def load_enrolment(enrolment_id: int, action: str = "view") -> Enrolment:
