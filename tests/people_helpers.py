@@ -42,3 +42,13 @@ def invitation_link(response) -> str:
 
 #: The password ``make_user`` gives people unless told otherwise (see conftest.py).
 PASSWORD = "correct horse battery staple"
+
+
+def date_boxes(name: str, value) -> dict:
+    """What a person types into the day, month and year boxes of the date field ``name``.
+
+    ``value`` is a date or "YYYY-MM-DD" (which may be a date that cannot exist, such as
+    "2026-02-31"); an empty value leaves the three boxes empty.
+    """
+    year, month, day = str(value).split("-") if value else ("", "", "")
+    return {f"{name}-day": day, f"{name}-month": month, f"{name}-year": year}

@@ -1,9 +1,10 @@
 """Administrators browse and filter their own provider's audit trail."""
 
+import re
 from datetime import timedelta
 
 import pytest
-from people_helpers import page_text
+from people_helpers import date_boxes, page_text
 
 from portfolio.extensions import db
 from portfolio.models import AuditEntry
@@ -77,13 +78,13 @@ def test_filtering_by_date_range(client, admin):
     db.session.commit()
     today = utcnow().date()
 
-    recent = entries(client.get("/admin/audit", query_string={"date_from": str(today)}))
+    recent = entries(client.get("/admin/audit", query_string=date_boxes("date_from", today)))
     back_then = entries(
         client.get(
             "/admin/audit",
             query_string={
-                "date_from": str(today - timedelta(days=401)),
-                "date_to": str(today - timedelta(days=399)),
+                **date_boxes("date_from", today - timedelta(days=401)),
+                **date_boxes("date_to", today - timedelta(days=399)),
             },
         )
     )
@@ -94,7 +95,11 @@ def test_filtering_by_date_range(client, admin):
 
 def test_a_backwards_date_range_is_an_error(client, admin):
     response = client.get(
-        "/admin/audit", query_string={"date_from": "2026-05-02", "date_to": "2026-05-01"}
+        "/admin/audit",
+        query_string={
+            **date_boxes("date_from", "2026-05-02"),
+            **date_boxes("date_to", "2026-05-01"),
+        },
     )
 
     page = page_text(response)
@@ -120,3 +125,36 @@ def test_only_administrators_see_the_audit_trail(client, make_user, login_as):
     login_as(make_user("assessor", "iqa"))
 
     assert client.get("/admin/audit").status_code == 404
+
+
+def test_an_impossible_date_in_the_filter_is_an_error_beside_its_boxes(client, admin):
+    response = client.get("/admin/audit", query_string=date_boxes("date_from", "2026-02-31"))
+
+    page = page_text(response)
+    assert "<title>Error: Audit trail" in page
+    assert (
+        "<a href=\"#date_from-day\">The 'from' date must be a real date, for example 27 3 2026.</a>"
+        in page
+    )
+    assert 'id="date_from-day" name="date_from-day" type="text" inputmode="numeric"' in page
+    assert 'value="31"' in page  # what they typed stays in the box to be put right
+    assert entries(response) == ""
+
+
+def test_the_pages_of_a_date_filtered_trail_keep_the_dates(client, admin):
+    for n in range(60):
+        audit.record("roles_changed", admin, actor=admin, step=n)
+    db.session.commit()
+    today = utcnow().date()
+
+    first = client.get(
+        "/admin/audit", query_string={"action": "roles_changed", **date_boxes("date_from", today)}
+    )
+    next_page = re.search(r'href="([^"]+)" rel="next"', page_text(first)).group(1)
+    second = client.get(next_page)
+
+    assert f"date_from-year={today.year}" in next_page
+    assert rows(first) == 50 and rows(second) == 10
+    assert "60 entries, page 2 of 2" in page_text(second)
+    day_box = re.search(r'id="date_from-day"[^>]*value="([^"]*)"', page_text(second), re.S)
+    assert day_box.group(1) == f"{today.day:02d}"  # the filter still shows the date it used

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from people_helpers import audit_actions, invitation_link, page_text
+from people_helpers import audit_actions, date_boxes, invitation_link, page_text
 
 from portfolio.extensions import db
 from portfolio.models import AuditEntry, Cohort, Enrolment, Role, User
@@ -17,13 +17,18 @@ def admin(make_user, login_as):
 
 
 def cohort_form(standard, **changes):
-    data = {
+    """The form as posted; dates are given as "YYYY-MM-DD" and typed into their three boxes."""
+    fields = {
         "name": "September 2026",
         "standard": standard.id,
         "start_date": "2026-09-01",
         "planned_end_date": "2027-07-31",
+        **changes,
     }
-    data.update(changes)
+    dates = {"start_date", "planned_end_date"}
+    data = {name: value for name, value in fields.items() if name not in dates}
+    for name in sorted(dates):
+        data.update(date_boxes(name, fields[name]))
     return data
 
 
@@ -50,7 +55,7 @@ def test_the_create_form_offers_every_loaded_standard(client, admin, standard):
     [
         ({"planned_end_date": "2026-08-01"}, "The planned end date must be after the start date."),
         ({"planned_end_date": "2026-09-01"}, "The planned end date must be after the start date."),
-        ({"start_date": "2026-02-31"}, "Enter the start date as a real date"),
+        ({"start_date": "2026-02-31"}, "Start date must be a real date"),
         ({"start_date": ""}, "Enter the start date"),
         ({"name": "  "}, "Enter a name for the cohort"),
     ],

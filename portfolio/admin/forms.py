@@ -3,7 +3,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import (
-    DateField,
     EmailField,
     SelectChoice,
     SelectField,
@@ -13,7 +12,6 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     Email,
-    InputRequired,
     Length,
     Optional,
     Regexp,
@@ -21,25 +19,11 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import DateInputField
 from ..models import Role
 
 NOT_ASSIGNED = 0
 CSV_MAX_BYTES = 1024 * 1024
-
-
-class DayField(DateField):
-    """An HTML date input whose error says what to type."""
-
-    def process_formdata(self, valuelist):
-        if not "".join(valuelist or []).strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(
-                f"Enter the {self.label.text.lower()} as a real date, like 1 September 2026."
-            ) from error
 
 
 class RolesField(SelectMultipleField):
@@ -64,9 +48,10 @@ class CohortForm(FlaskForm):
         validators=[DataRequired("Enter a name for the cohort"), Length(max=200)],
     )
     standard = SelectField("Standard", coerce=int)
-    start_date = DayField("Start date", validators=[InputRequired("Enter the start date")])
-    planned_end_date = DayField(
-        "Planned end date", validators=[InputRequired("Enter the planned end date")]
+    # The service checks that the planned end comes after the start.
+    start_date = DateInputField("Start date", validators=[DataRequired("Enter the start date")])
+    planned_end_date = DateInputField(
+        "Planned end date", validators=[DataRequired("Enter the planned end date")]
     )
 
 
@@ -145,8 +130,16 @@ class AuditFilterForm(FlaskForm):
 
     action = SelectField("Event", default="")
     person = SelectField("Person", coerce=int, default=0)
-    date_from = DayField("From", validators=[Optional()])
-    date_to = DayField("To", validators=[Optional()])
+    date_from = DateInputField(
+        "From",
+        validators=[Optional()],
+        invalid_message="The 'from' date must be a real date, for example 27 3 2026.",
+    )
+    date_to = DateInputField(
+        "To",
+        validators=[Optional()],
+        invalid_message="The 'to' date must be a real date, for example 27 3 2026.",
+    )
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -1,57 +1,21 @@
 """Forms a learner fills in about their evidence."""
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    Field,
     MultipleFileField,
     RadioField,
     SelectChoice,
     StringField,
     TextAreaField,
 )
-from wtforms.utils import unset_value
-from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ..forms import DateInputField
 from ..models import ConsentStatus, Method
 from ..services.evidence import today
 
 ACCOUNT_MAX = 20_000
-
-
-class DateInputField(Field):
-    """Day, month and year in three boxes (the GOV.UK date input), read as one date."""
-
-    PARTS = ("day", "month", "year")
-
-    def process(self, formdata, data=unset_value, extra_filters=None):
-        self.process_errors = []
-        self.raw_data = None
-        self.object_data = None if data is unset_value else data
-        self.data = self.object_data
-        self.parts = {}
-        if self.data:
-            self.parts = {"day": self.data.day, "month": self.data.month, "year": self.data.year}
-        names = [f"{self.name}-{part}" for part in self.PARTS]
-        if formdata is not None and any(name in formdata for name in names):
-            self.parts = {p: formdata.get(f"{self.name}-{p}", "").strip() for p in self.PARTS}
-            self.raw_data = list(self.parts.values())
-            self.data = None
-            if any(self.parts.values()):
-                try:
-                    self.data = date(*(int(self.parts[p]) for p in ("year", "month", "day")))
-                except ValueError:
-                    self.process_errors.append(
-                        f"{self.label.text} must be a real date, for example 27 3 2026."
-                    )
-
-    def pre_validate(self, form):
-        if self.process_errors:
-            raise StopValidation()
-        if self.data is None:
-            raise StopValidation(f"Enter {self.label.text.lower()}.")
 
 
 def _choices(enum_cls):
@@ -66,7 +30,9 @@ class EvidenceForm(FlaskForm):
             Length(max=200, message="The title must be 200 characters or fewer."),
         ],
     )
-    activity_date = DateInputField("The date of the activity", id="activity_date-day")
+    activity_date = DateInputField(
+        "The date of the activity", validators=[DataRequired("Enter the date of the activity.")]
+    )
     method = RadioField("Assessment method", choices=_choices(Method), validate_choice=False)
     account_md = TextAreaField(
         "Description or reflective account",

@@ -5,12 +5,22 @@ import re
 from people_helpers import PASSWORD
 from playwright.sync_api import expect
 
+from portfolio.models._types import utcnow
+
 
 def sign_in(page, email):
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+def fill_date(page, legend, day, month, year):
+    """Type a date into the three boxes of the date input called ``legend``."""
+    boxes = page.get_by_role("group", name=legend)
+    boxes.get_by_label("Day").fill(day)
+    boxes.get_by_label("Month").fill(month)
+    boxes.get_by_label("Year").fill(year)
 
 
 def test_admin_creates_a_cohort_and_enrols_from_a_csv_file(
@@ -24,15 +34,17 @@ def test_admin_creates_a_cohort_and_enrols_from_a_csv_file(
     # A cohort whose end comes before its start is refused, accessibly.
     page.get_by_role("button", name="Create a cohort").click()
     page.get_by_label("Cohort name").fill("Autumn 2026")
-    page.get_by_label("Start date").fill("2026-09-01")
-    page.get_by_label("Planned end date").fill("2026-08-01")
+    fill_date(page, "Start date", "1", "9", "2026")
+    fill_date(page, "Planned end date", "1", "8", "2026")
     page.get_by_role("button", name="Create cohort").click()
     expect(page).to_have_title(re.compile(r"^Error: Create a cohort"))
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "The planned end date must be after the start date."
     )
     assert_accessible(page)
-    page.get_by_label("Planned end date").fill("2027-07-31")
+    end_day = page.get_by_role("group", name="Planned end date").get_by_label("Day")
+    expect(end_day).to_have_value("1")  # what was typed stays, to be put right
+    fill_date(page, "Planned end date", "31", "7", "2027")
     page.get_by_role("button", name="Create cohort").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Autumn 2026")
     assert_accessible(page)
@@ -96,4 +108,18 @@ def test_admin_manages_people_and_browses_the_audit_trail(page, assert_accessibl
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Ada Admin")
     expect(rows.first).to_contain_text("after: ['assessor', 'iqa']")
+    assert_accessible(page)
+
+    # The dates go in the query string as day, month and year boxes.
+    today = utcnow().date()
+    fill_date(page, "From", str(today.day), str(today.month), str(today.year))
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(rf"date_from-year={today.year}"))
+    expect(rows).to_have_count(1)
+    fill_date(page, "To", "31", "2", "2026")
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_title(re.compile(r"^Error: Audit trail"))
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "The 'to' date must be a real date, for example 27 3 2026."
+    )
     assert_accessible(page)
