@@ -1,11 +1,9 @@
 """Every state-changing request needs the form's CSRF token; without it nothing happens."""
 
-import tempfile
-
 import pytest
 from people_helpers import PASSWORD, csrf_token, page_text
+from routes import every_route, route_ids
 
-from portfolio import create_app
 from portfolio.extensions import db
 from portfolio.models import User
 
@@ -13,23 +11,7 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 EXPIRED = "Your form expired or was sent from somewhere else."
 
 
-def _state_changing_routes():
-    with tempfile.TemporaryDirectory() as instance:
-        app = create_app(
-            {
-                "SECRET_KEY": "routes",
-                "INSTANCE_PATH": instance,
-                "SQLALCHEMY_DATABASE_URI": "sqlite://",
-            }
-        )
-        return sorted(
-            (rule.endpoint, method, tuple(sorted(rule.arguments)))
-            for rule in app.url_map.iter_rules()
-            for method in rule.methods & STATE_CHANGING
-        )
-
-
-ROUTES = _state_changing_routes()
+ROUTES = [route for route in every_route() if route[1] in STATE_CHANGING]
 
 
 @pytest.fixture
@@ -55,7 +37,7 @@ def test_there_are_state_changing_routes_to_check():
 @pytest.mark.parametrize(
     ("endpoint", "method", "arguments"),
     ROUTES,
-    ids=[f"{method} {endpoint}" for endpoint, method, _ in ROUTES],
+    ids=route_ids(ROUTES),
 )
 def test_a_state_changing_request_without_a_csrf_token_is_refused(
     app, client, make_user, endpoint, method, arguments

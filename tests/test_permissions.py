@@ -9,14 +9,13 @@ a missing object) and a redirect to the sign-in page for someone who is not sign
 
 import hashlib
 import secrets
-import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 from people_helpers import PASSWORD
+from routes import every_route, route_ids
 
-from portfolio import create_app
 from portfolio.extensions import db
 from portfolio.models import (
     ConsentStatus,
@@ -65,29 +64,11 @@ OBJECT_PARAMETERS = {"enrolment_id", "evidence_id", "file_id", "cohort_id", "use
 PUBLIC_PARAMETERS = {"standard_id", "code"}
 
 
-def _all_routes():
-    """(endpoint, method, URL parameters) for every route the application has."""
-    with tempfile.TemporaryDirectory() as instance:
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "routes",
-                "INSTANCE_PATH": instance,
-                "SQLALCHEMY_DATABASE_URI": "sqlite://",
-            }
-        )
-        return sorted(
-            (rule.endpoint, method, tuple(sorted(rule.arguments)))
-            for rule in app.url_map.iter_rules()
-            for method in rule.methods - {"HEAD", "OPTIONS"}
-        )
-
-
 def _is_public(endpoint: str) -> bool:
     return endpoint in PUBLIC_ENDPOINTS or endpoint.split(".")[0] in PUBLIC_BLUEPRINTS
 
 
-ROUTES = [route for route in _all_routes() if not _is_public(route[0])]
+ROUTES = [route for route in every_route() if not _is_public(route[0])]
 
 
 # --------------------------------------------------------------------------------- the worlds
@@ -220,7 +201,7 @@ def test_every_route_is_known_to_this_test():
 @pytest.mark.parametrize(
     ("endpoint", "method", "arguments"),
     ROUTES,
-    ids=[f"{method} {endpoint}" for endpoint, method, _ in ROUTES],
+    ids=route_ids(ROUTES),
 )
 def test_every_route_refuses_people_it_does_not_belong_to(
     app, standard, people_and_worlds, endpoint, method, arguments
