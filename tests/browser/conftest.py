@@ -58,23 +58,37 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh browser tab (own cookies) whose relative URLs go to the live server."""
-    context = browser.new_context(base_url=live_server, locale="en-GB")
-    page = context.new_page()
-    problems = []
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    page.on(
-        "console",
-        lambda message: (
-            problems.append(f"console {message.type}: {message.text}")
-            if message.type == "error" and "status of 4" not in message.text
-            else None
-        ),
-    )
-    yield page
-    context.close()
+def new_page(browser, live_server):
+    """Opens browser tabs, each in a fresh context of its own (own cookies, as a second person
+    on another device), whose relative URLs go to the live server. A script error or a console
+    error (a CSP violation is one) in any of them fails the test."""
+    contexts, problems = [], []
+
+    def open_page():
+        context = browser.new_context(base_url=live_server, locale="en-GB")
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(f"console {message.type}: {message.text}")
+                if message.type == "error" and "status of 4" not in message.text
+                else None
+            ),
+        )
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
     assert not problems, "the browser reported problems:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def page(new_page):
+    """A fresh browser tab (own cookies) whose relative URLs go to the live server."""
+    return new_page()
 
 
 @pytest.fixture(scope="session")

@@ -22,29 +22,9 @@ def sign_in(page, email, password):
     page.get_by_role("button", name="Sign in").click()
 
 
-@pytest.fixture
-def fresh_page(browser, live_server):
-    """A second browser with its own cookies, failing on script errors like ``page``."""
-    context = browser.new_context(base_url=live_server, locale="en-GB")
-    other = context.new_page()
-    problems = []
-    other.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    other.on(
-        "console",
-        lambda message: (
-            problems.append(message.text)
-            if message.type == "error" and "status of 4" not in message.text
-            else None
-        ),
-    )
-    yield other
-    context.close()
-    assert not problems, "the browser reported problems:\n" + "\n".join(problems)
-
-
 @pytest.mark.parametrize("role", ["learner", "assessor", "iqa", "admin"])
 def test_an_invited_person_sets_a_password_and_lands_on_their_home_page(
-    page, fresh_page, assert_accessible, make_user, make_cohort, role
+    page, new_page, assert_accessible, make_user, make_cohort, role
 ):
     admin = make_user("admin", name="Ada Admin")
     make_cohort(provider=admin.provider, name="Autumn 2026")
@@ -77,29 +57,30 @@ def test_an_invited_person_sets_a_password_and_lands_on_their_home_page(
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+/invitation/[\w-]+", link)
 
     # The newcomer opens the link in their own browser and sets a password.
-    fresh_page.goto(link)
-    expect(fresh_page.get_by_role("heading", level=1)).to_have_text("Set your password")
-    assert_accessible(fresh_page)
-    fresh_page.get_by_label("New password", exact=True).fill("too short")
-    fresh_page.get_by_label("Confirm new password").fill("too short")
-    fresh_page.get_by_role("button", name="Save password").click()
-    expect(fresh_page).to_have_title(re.compile(r"^Error: Set your password"))
-    assert_accessible(fresh_page)
-    fresh_page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
-    fresh_page.get_by_label("Confirm new password").fill(NEW_PASSWORD)
-    fresh_page.get_by_role("button", name="Save password").click()
-    expect(fresh_page.get_by_text("Your password is set.")).to_be_visible()
+    newcomer = new_page()
+    newcomer.goto(link)
+    expect(newcomer.get_by_role("heading", level=1)).to_have_text("Set your password")
+    assert_accessible(newcomer)
+    newcomer.get_by_label("New password", exact=True).fill("too short")
+    newcomer.get_by_label("Confirm new password").fill("too short")
+    newcomer.get_by_role("button", name="Save password").click()
+    expect(newcomer).to_have_title(re.compile(r"^Error: Set your password"))
+    assert_accessible(newcomer)
+    newcomer.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    newcomer.get_by_label("Confirm new password").fill(NEW_PASSWORD)
+    newcomer.get_by_role("button", name="Save password").click()
+    expect(newcomer.get_by_text("Your password is set.")).to_be_visible()
 
     # They sign in and land on the home page for their role.
-    sign_in(fresh_page, email, NEW_PASSWORD)
-    expect(fresh_page).to_have_url(re.compile(HOMES[role]))
+    sign_in(newcomer, email, NEW_PASSWORD)
+    expect(newcomer).to_have_url(re.compile(HOMES[role]))
     if role in {"assessor", "iqa"}:
-        expect(fresh_page.get_by_role("heading", level=1)).to_have_text("Your learners")
-        assert_accessible(fresh_page)
+        expect(newcomer.get_by_role("heading", level=1)).to_have_text("Your learners")
+        assert_accessible(newcomer)
 
     # The link was single use.
-    fresh_page.goto(link)
-    expect(fresh_page.get_by_role("heading", level=1)).to_have_text("This link no longer works")
+    newcomer.goto(link)
+    expect(newcomer.get_by_role("heading", level=1)).to_have_text("This link no longer works")
 
 
 def test_a_wrong_password_shows_the_error_summary(page, assert_accessible, make_user):
