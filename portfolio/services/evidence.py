@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..models._types import utcnow
 from .audit import record
+from .problems import Problem
 
 DECLARATION = (
     "I confirm that this evidence is my own work, that it is a true record of what I did, and "
@@ -32,13 +33,9 @@ MAX_JUSTIFICATION = 1000
 LOCAL_TIME = ZoneInfo("Europe/London")
 
 
-class EvidenceProblem(ValueError):
-    """A rule the change breaks, as a sentence for the learner; ``field`` is the form field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class EvidenceProblem(Problem):
+    """A rule a change to evidence breaks, as a sentence for the learner; ``field`` is the form
+    field it belongs to, if any."""
 
 
 class EvidenceFrozen(EvidenceProblem):
@@ -115,7 +112,7 @@ def update(evidence: Evidence, **changes) -> Evidence:
     for key in changed:
         setattr(evidence, key, changes[key].strip() if key == "title" else changes[key])
     if changed:
-        record("evidence.updated", evidence, provider_id=_provider(evidence), fields=changed)
+        record("evidence.updated", evidence, provider_id=provider_id(evidence), fields=changed)
         db.session.commit()
     return evidence
 
@@ -157,7 +154,7 @@ def set_mappings(evidence: Evidence, justifications: dict[Criterion, str]) -> No
         record(
             "evidence.mappings_changed",
             evidence,
-            provider_id=_provider(evidence),
+            provider_id=provider_id(evidence),
             added=added,
             changed=changed,
             removed=removed,
@@ -196,7 +193,7 @@ def submit(evidence: Evidence, *, full_name: str, confirmed: bool) -> None:
     record(
         "evidence.submitted",
         evidence,
-        provider_id=_provider(evidence),
+        provider_id=provider_id(evidence),
         version=evidence.version,
         previous_id=evidence.previous_id,
         declaration_name=evidence.declaration_name,
@@ -255,7 +252,7 @@ def revise(evidence: Evidence) -> Evidence:
     record(
         "evidence.revised",
         draft,
-        provider_id=_provider(evidence),
+        provider_id=provider_id(evidence),
         previous_id=evidence.id,
         version=draft.version,
     )
@@ -263,5 +260,6 @@ def revise(evidence: Evidence) -> Evidence:
     return draft
 
 
-def _provider(evidence: Evidence) -> int:
+def provider_id(evidence: Evidence) -> int:
+    """The provider whose audit trail records changes to this evidence."""
     return evidence.enrolment.cohort.provider_id

@@ -14,7 +14,7 @@ from ..models import ConsentStatus, Evidence, EvidenceFile
 from ..storage import get_storage
 from . import images, uploads
 from .audit import record
-from .evidence import EvidenceProblem, require_draft
+from .evidence import EvidenceProblem, provider_id, require_draft
 from .uploads import UploadRefused
 
 
@@ -81,7 +81,7 @@ def _store(evidence, files, consent, storage, stored: list[str]) -> list[Evidenc
         record(
             "evidence.file_added",
             evidence,
-            provider_id=evidence.enrolment.cohort.provider_id,
+            provider_id=provider_id(evidence),
             file_id=row.id,
             name=row.original_name,
             content_type=row.content_type,
@@ -100,7 +100,7 @@ def remove(file: EvidenceFile) -> None:
     record(
         "evidence.file_removed",
         evidence,
-        provider_id=evidence.enrolment.cohort.provider_id,
+        provider_id=provider_id(evidence),
         file_id=file.id,
         name=file.original_name,
         sha256=file.sha256,
