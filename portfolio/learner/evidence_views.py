@@ -37,13 +37,35 @@ def load_evidence(evidence_id: int, action: str = "view") -> Evidence:
     return policy.require(action, db.session.get(Evidence, evidence_id))
 
 
-def _add_error(form, problem: EvidenceProblem) -> list:
-    """Put a service's refusal next to its field; return errors with no field."""
+def _refused(form, problem: EvidenceProblem) -> list:
+    """Undo the refused change and put the service's message next to its field; return the
+    errors that belong to no field (the error summary shows them)."""
+    db.session.rollback()
     field = getattr(form, (problem.field or "").replace("-", "_"), None)
     if field is None:
         return [(None, problem.message)]
     field.errors = [*field.errors, problem.message]
     return []
+
+
+def _preview(form):
+    """The account as it will read, when the learner asked for a preview (not a save)."""
+    if request.method == "POST" and request.form.get("action") == "preview":
+        return render_markdown(form.account_md.data)
+    return None
+
+
+def _evidence_form_page(form, enrolment, evidence, errors, preview):
+    """The add and change pages share one form: ``evidence`` is None when adding."""
+    return render_template(
+        "learner/evidence_form.html",
+        form=form,
+        enrolment=enrolment,
+        evidence=evidence,
+        errors=errors,
+        preview=preview,
+        **_upload_settings(),
+    )
 
 
 def _upload_settings() -> dict:
@@ -60,10 +82,8 @@ def _upload_settings() -> dict:
 def new_evidence(enrolment_id):
     enrolment = load_enrolment(enrolment_id, "add_evidence")
     form = EvidenceForm()
-    errors, preview = [], None
-    if request.method == "POST" and request.form.get("action") == "preview":
-        preview = render_markdown(form.account_md.data)
-    elif form.validate_on_submit():
+    errors, preview = [], _preview(form)
+    if preview is None and form.validate_on_submit():
         files = request.files.getlist("files")
         try:
             evidence = evidence_service.create(enrolment, **form.values(), commit=False)
@@ -74,20 +94,11 @@ def new_evidence(enrolment_id):
         except UploadRefused as refused:
             form.files.errors = list(refused.problems)
         except EvidenceProblem as problem:
-            db.session.rollback()
-            errors = _add_error(form, problem)
+            errors = _refused(form, problem)
         else:
             flash("Your evidence is saved as a draft.", "success")
             return redirect(url_for(".evidence", evidence_id=evidence.id))
-    return render_template(
-        "learner/evidence_form.html",
-        form=form,
-        enrolment=enrolment,
-        evidence=None,
-        errors=errors,
-        preview=preview,
-        **_upload_settings(),
-    )
+    return _evidence_form_page(form, enrolment, None, errors, preview)
 
 
 @bp.get("/evidence/<int:evidence_id>")
@@ -120,27 +131,16 @@ def _evidence_page(evidence, upload_form, errors=(), status=200):
 def edit_evidence(evidence_id):
     evidence = load_evidence(evidence_id, "edit")
     form = EvidenceForm(obj=evidence)
-    errors, preview = [], None
-    if request.method == "POST" and request.form.get("action") == "preview":
-        preview = render_markdown(form.account_md.data)
-    elif form.validate_on_submit():
+    errors, preview = [], _preview(form)
+    if preview is None and form.validate_on_submit():
         try:
             evidence_service.update(evidence, **form.values())
         except EvidenceProblem as problem:
-            db.session.rollback()
-            errors = _add_error(form, problem)
+            errors = _refused(form, problem)
         else:
             flash("Your changes are saved.", "success")
             return redirect(url_for(".evidence", evidence_id=evidence.id))
-    return render_template(
-        "learner/evidence_form.html",
-        form=form,
-        enrolment=evidence.enrolment,
-        evidence=evidence,
-        errors=errors,
-        preview=preview,
-        **_upload_settings(),
-    )
+    return _evidence_form_page(form, evidence.enrolment, evidence, errors, preview)
 
 
 @bp.post("/evidence/<int:evidence_id>/files")
@@ -231,8 +231,7 @@ def submit_evidence(evidence_id):
                 evidence, full_name=form.full_name.data, confirmed=form.confirm.data
             )
         except EvidenceProblem as problem:
-            db.session.rollback()
-            errors = _add_error(form, problem)
+            errors = _refused(form, problem)
         else:
             flash("Your evidence is submitted to your assessor.", "success")
             return redirect(url_for(".evidence", evidence_id=evidence.id))
