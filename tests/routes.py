@@ -6,6 +6,8 @@ moment it exists.
 
 import tempfile
 
+import pytest
+
 from portfolio import create_app
 
 
@@ -28,6 +30,11 @@ def every_route() -> list[tuple[str, str, tuple[str, ...]]]:
         )
 
 
-def route_ids(routes) -> list[str]:
-    """Test ids that name each route: "POST admin.enrol"."""
-    return [f"{method} {endpoint}" for endpoint, method, _ in routes]
+def each_route(routes):
+    """Run the test once for each of ``routes`` (with ``endpoint``, ``method`` and
+    ``arguments``), its id naming the route: "POST admin.enrol"."""
+    return pytest.mark.parametrize(
+        ("endpoint", "method", "arguments"),
+        routes,
+        ids=[f"{method} {endpoint}" for endpoint, method, _ in routes],
+    )

@@ -2,7 +2,7 @@
 
 import pytest
 from people_helpers import PASSWORD, csrf_token, page_text
-from routes import every_route, route_ids
+from routes import each_route, every_route
 
 from portfolio.extensions import db
 from portfolio.models import User
@@ -34,11 +34,7 @@ def test_there_are_state_changing_routes_to_check():
     assert {"auth.sign_in", "auth.sign_out", "admin.new_person", "admin.enrol"} <= endpoints
 
 
-@pytest.mark.parametrize(
-    ("endpoint", "method", "arguments"),
-    ROUTES,
-    ids=route_ids(ROUTES),
-)
+@each_route(ROUTES)
 def test_a_state_changing_request_without_a_csrf_token_is_refused(
     app, client, make_user, endpoint, method, arguments
 ):

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import pytest
 from people_helpers import PASSWORD
-from routes import every_route, route_ids
+from routes import each_route, every_route
 
 from portfolio.extensions import db
 from portfolio.models import (
@@ -198,11 +198,7 @@ def test_every_route_is_known_to_this_test():
     )
 
 
-@pytest.mark.parametrize(
-    ("endpoint", "method", "arguments"),
-    ROUTES,
-    ids=route_ids(ROUTES),
-)
+@each_route(ROUTES)
 def test_every_route_refuses_people_it_does_not_belong_to(
     app, standard, people_and_worlds, endpoint, method, arguments
 ):
