@@ -38,13 +38,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import assets, errors, security
+    from . import assets, errors, navigation, security
     from .auth import sessions  # noqa: F401  (registers the user loader)
     from .services import markdown, uploads
 
     assets.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    navigation.init_app(app)
     markdown.init_app(app)
     uploads.init_app(app)  # views marked @streams_to_storage write uploads straight to storage
 
