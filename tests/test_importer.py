@@ -238,6 +238,64 @@ def test_knowledge_numbered_on_from_the_performance_criteria_is_read():
     ]  # fmt: skip
 
 
+def test_a_wrapped_line_starting_with_a_number_stays_in_its_item():
+    data = import_nos((DATA / "wrapped_numbers.txt").read_bytes())
+
+    found = texts(data)
+    assert [c.code for c in data.performance_criteria] == ["PC1", "PC2", "PC3", "PC4"]
+    # "2 days" is the next item's number, "3 metres" the one after: neither starts an item.
+    assert found["PC1"] == (
+        "check the tyres, lights and mirrors every 2 days and before each journey"
+    )
+    assert found["PC2"] == "park the minibus at least 3 metres from the school gates"
+    assert found["PC3"] == (
+        "load wheelchairs using the lift, with no more than 12 kilograms on the platform rail"
+    )
+    assert found["K1"] == (
+        "the legal limits on driving hours, which allow no more than 9 hours at the wheel in a day"
+    )
+    assert len(data.knowledge_items) == 2
+
+
+def test_a_bare_number_in_the_compact_layout_is_wrapped_text_in_a_dotted_list():
+    text = "\n".join([
+        "Drive a forklift", "Performance criteria", "You must be able to:",
+        '"1. check the truck at least', "2 times a day", "2. park the truck at least",
+        '3 metres from any door"', "Knowledge and understanding",
+        "You need to know and understand:", '"1. the controls"',
+    ])  # fmt: skip
+    data = import_nos(text)
+    assert [c.text for c in data.performance_criteria] == [
+        "check the truck at least 2 times a day",
+        "park the truck at least 3 metres from any door",
+    ]
+
+
+def test_a_list_numbered_with_bare_numbers_is_read_by_number_and_indentation():
+    data = import_nos((DATA / "bare_numbers.txt").read_bytes())
+
+    assert [c.text for c in data.performance_criteria] == [
+        "open and close the hall at the booked times",
+        "check the fire exits are clear for 3 metres on each side",
+        "report repairs to the committee",
+    ]
+    # Numbered on from the criteria, as older standards do.
+    assert [c.text for c in data.knowledge_items] == [
+        "the hall's booking rules", "where the keys are kept",
+    ]  # fmt: skip
+
+
+def test_a_bare_number_that_is_not_the_next_item_does_not_start_one():
+    text = (
+        "Store tools\nPerformance criteria\nP1 store tools in the locked cabinet\n"
+        "P2 keep no more than\n40 blades in the sharps box\nP3 log what you store\n"
+        "Knowledge and understanding\nK1 why tools are locked away\n"
+    )
+    data = import_nos(text)
+    assert texts(data)["PC2"] == "keep no more than 40 blades in the sharps box"
+    assert len(data.performance_criteria) == 3
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

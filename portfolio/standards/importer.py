@@ -34,17 +34,20 @@ class NosImportError(ValueError):
 def import_nos(source: str | bytes, urn: str | None = None, version: str | None = None):
     """Read one published NOS. ``urn``/``version`` override what the text says."""
     raw = text_cleaning.decode(source) if isinstance(source, bytes) else source
-    lines = list(enumerate(text_cleaning.clean(raw).split("\n"), start=1))
+    cleaned = text_cleaning.clean_lines(raw)
+    lines = [(number, text) for number, (_, text) in enumerate(cleaned, start=1)]
+    indents = {number: indent for number, (indent, _) in enumerate(cleaned, start=1)}
     if not any(t for _, t in lines):
         raise NosImportError("Line 1: the file is empty.", 1)
     try:
-        return _Reader(unwrap_quotes(lines)).read(urn, version)
+        return _Reader(unwrap_quotes(lines), indents).read(urn, version)
     except ListError as error:
         raise NosImportError(str(error), error.line) from None
 
 
 class _Reader:
-    def __init__(self, lines: list[Line]):
+    def __init__(self, lines: list[Line], indents: dict[int, int]):
+        self.indents = indents
         self.last_line = max((n for n, t in lines if t), default=1)
         self.blocks, self.values = split_blocks(lines)
         self.keywords = self._take_trailing_keywords()
@@ -53,7 +56,9 @@ class _Reader:
     def read(self, urn, version) -> StandardData:
         title, overview = self._title_and_overview()
         performance, performance_notes = self._list("performance", "Performance criteria")
-        knowledge, knowledge_notes = self._list("knowledge", "Knowledge and understanding")
+        # Knowledge items may be numbered on from the criteria (14., 15., ...).
+        first = {1, len(performance) + 1, performance[-1].number + 1}
+        knowledge, knowledge_notes = self._list("knowledge", "Knowledge and understanding", first)
         sections = self._sections()
         if performance_notes:
             sections["Notes after the performance criteria"] = performance_notes
@@ -112,7 +117,7 @@ class _Reader:
     def _seen_list_before(self, block: Block) -> bool:
         return any(b.kind in LIST_KINDS for b in self.blocks[: self.blocks.index(block)])
 
-    def _list(self, kind: str, name: str) -> tuple[list[Item], str]:
+    def _list(self, kind: str, name: str, first=(1,)) -> tuple[list[Item], str]:
         blocks = [b for b in self.blocks if b.kind == kind]
         if not blocks:
             raise NosImportError(
@@ -122,7 +127,7 @@ class _Reader:
             )
         items, notes = [], []
         for block in blocks:
-            found, left = parse_items(block.body, name)
+            found, left = parse_items(block.body, name, self.indents, first)
             items += found
             notes += [left] if left else []
         if not items:
@@ -253,7 +258,13 @@ def paragraphs(lines: list[Line], join_wrapped: bool = True) -> str:
 
 def _starts_line(text: str, previous: str) -> bool:
     """A list line, or a sentence after one, starts a line of its own; other lines are wraps."""
-    if numbered_item(text) or SUB_MARKER.match(text):
+    if _marked(text):
         return True
-    after_list = bool(numbered_item(previous) or SUB_MARKER.match(previous))
+    after_list = _marked(previous)
     return after_list and text[:1].isupper()
+
+
+def _marked(text: str) -> bool:
+    """A list line: "1." or "a)" or a bullet (a bare number is more likely wrapped text)."""
+    marker = numbered_item(text)
+    return bool(marker and not marker.bare) or bool(SUB_MARKER.match(text))

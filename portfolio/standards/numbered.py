@@ -3,6 +3,10 @@
 What real text does, and how we read it:
 - blank lines between items, items wrapped over several lines: joined into one text;
 - "1." / "1)" / "P1" / "PC1" / "K1" numbering;
+- a bare number ("3 metres from any door") starts an item only in a list numbered that way
+  ("1 ...", "P1 ..."), at the next number and at the indentation of the items; otherwise it is
+  text wrapped from the line above. A line indented deeper than the item markers continues the
+  item, whatever it looks like;
 - headings between items (elements, knowledge sub-headings): the group of the items below;
 - an item ending in ":" followed by a list restarting at 1, "- " bullets or "a)" letters: part of
   that item, kept on their own lines with their markers as published;
@@ -11,13 +15,16 @@ What real text does, and how we read it:
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .layout import Line, introduction
 
 _CODED = re.compile(
-    r"^(?P<prefix>PC|P|KU|K)\s?(?P<n>\d{1,3})(?!\d)(?:[.):](?!\d))?(?:\s+|$)(?P<text>.*)$"
+    r"^(?P<prefix>PC|P|KU|K)\s?(?P<n>\d{1,3})(?!\d)(?P<punct>[.):](?!\d))?(?:\s+|$)(?P<text>.*)$"
 )
-_PLAIN = re.compile(r"^\(?(?P<n>\d{1,3})(?:[.)](?!\d)\s*|\s+)(?P<text>\S.*)$")
+_PLAIN = re.compile(r"^\(?(?P<n>\d{1,3})(?:(?P<punct>[.)])(?!\d)\s*|\s+)(?P<text>\S.*)$")
+#: How much deeper than an item's marker a line must start to belong to that item.
+DEEPER = 2
 SUB_MARKER = re.compile(r"^(?:[•·▪‣◦*]\s*|[-–]\s+|\(?(?:[a-z]|[ivx]{1,4})[.)]\s+)\S")
 _CONNECTOR_END = re.compile(
     r"(?:[,(/-]|\b(?:and|or|the|of|to|a|an|for|with|in|on|by|as|including|such|their|your))$",
@@ -31,12 +38,24 @@ class ListError(ValueError):
         self.line = line
 
 
+class Marker(NamedTuple):
+    style: str  # "plain", "P", "PC", "K" or "KU"
+    number: int
+    text: str
+    punct: str  # ".", ")" or ":"; "" for a bare number, which may be wrapped text
+
+    @property
+    def bare(self) -> bool:
+        return not self.punct
+
+
 @dataclass
 class Item:
     line: int
     number: int
     group: str
     lines: list[str] = field(default_factory=list)
+    indent: int = 0  # column of the item's marker
 
     @property
     def text(self) -> str:
@@ -49,23 +68,29 @@ class _State:
     pending: list[str] = field(default_factory=list)  # heading lines waiting for their items
     group: str = ""
     style: str | None = None  # numbering style of the main list: "P", "K", "plain"...
+    bare: bool = False  # the main list is numbered without "." or ")"
     sub_style: str | None = None
     sub_last: int = 0
 
 
-def numbered_item(text: str) -> tuple[str, int, str] | None:
-    """``(style, number, text)`` when the line starts a numbered item."""
-    match = _CODED.match(text)
-    if match:
-        return match.group("prefix"), int(match.group("n")), match.group("text").strip()
-    match = _PLAIN.match(text)
-    if match:
-        return "plain", int(match.group("n")), match.group("text").strip()
-    return None
+def numbered_item(text: str) -> Marker | None:
+    """The marker when the line looks like a numbered item (a bare number may still be text)."""
+    match = _CODED.match(text) or _PLAIN.match(text)
+    if not match:
+        return None
+    style = match.groupdict().get("prefix") or "plain"
+    return Marker(style, int(match.group("n")), match.group("text").strip(), match["punct"] or "")
 
 
-def parse_items(body: list[Line], name: str) -> tuple[list[Item], str]:
-    """The items of one list section, and any text left after them."""
+def parse_items(
+    body: list[Line], name: str, indents: dict[int, int] | None = None, first=(1,)
+) -> tuple[list[Item], str]:
+    """The items of one list section, and any text left after them.
+
+    ``indents`` maps line numbers to indentation; ``first`` lists the numbers a list numbered
+    with bare numbers may start at (knowledge items may be numbered on from the criteria).
+    """
+    indents = indents or {}
     state = _State()
     blank_before = False
     for index, (number, text) in enumerate(body):
@@ -74,16 +99,21 @@ def parse_items(body: list[Line], name: str) -> tuple[list[Item], str]:
             continue
         if introduction(text):
             continue
-        numbered = numbered_item(text)
-        if numbered:
-            _numbered(state, number, text, *numbered, name=name)
+        indent = indents.get(number, 0)
+        marker = numbered_item(text)
+        if marker and (not marker.bare or _bare_item(state, marker, indent, first)):
+            _numbered(state, number, text, marker, indent, name=name)
         elif not state.items or state.pending:
             state.pending.append(text)
         elif SUB_MARKER.match(text):
             state.items[-1].lines.append(text)
         elif state.items[-1].lines[-1].endswith(":") and not blank_before:
             state.items[-1].lines.append(text)  # an unmarked sub-list
-        elif _is_heading(text, blank_before, state, body[index + 1 :]):
+        elif indent >= state.items[-1].indent + DEEPER:
+            _continue(state.items[-1], text)
+        elif _is_heading(
+            text, blank_before or indent < state.items[-1].indent, state, body[index + 1 :]
+        ):
             state.pending.append(text)
         else:
             _continue(state.items[-1], text)
@@ -94,7 +124,18 @@ def parse_items(body: list[Line], name: str) -> tuple[list[Item], str]:
     return state.items, "\n".join(state.pending)
 
 
-def _numbered(state: _State, line: int, raw: str, style: str, number: int, text: str, name: str):
+def _bare_item(state: _State, marker: Marker, indent: int, first) -> bool:
+    """A bare number starts an item only where the list's own numbering says one is due."""
+    if not state.items:
+        return marker.number in first or (marker.number == 1 and bool(state.pending))
+    current = state.items[-1]
+    if not state.bare or marker.style != state.style or abs(indent - current.indent) >= DEEPER:
+        return False
+    return marker.number == current.number + 1 or (marker.number == 1 and bool(state.pending))
+
+
+def _numbered(state: _State, line: int, raw: str, marker: Marker, indent: int, name: str):
+    style, number, text = marker.style, marker.number, marker.text
     current = state.items[-1] if state.items else None
     expected = current.number + 1 if current else None
     if state.pending:
@@ -119,8 +160,8 @@ def _numbered(state: _State, line: int, raw: str, style: str, number: int, text:
         return
     elif number != expected:
         raise ListError(line, _misnumbered(name, number, expected))
-    state.style = style
-    state.items.append(Item(line, number, state.group, [text]))
+    state.style, state.bare = style, marker.bare
+    state.items.append(Item(line, number, state.group, [text], indent))
 
 
 def _misnumbered(name: str, number: int, expected: int | None) -> str:

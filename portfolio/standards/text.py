@@ -60,6 +60,12 @@ def clean(text: str) -> str:
     Line breaks are kept (they carry the layout); runs of spaces become one space and every line
     is stripped.
     """
+    return "\n".join(line for _, line in clean_lines(text))
+
+
+def clean_lines(text: str) -> list[tuple[int, str]]:
+    """``clean`` line by line, with each line's indentation (leading columns, a tab counting
+    four): a wrapped line indented under its item's text is told from a new item by it."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _MOJIBAKE_PATTERN.sub(lambda m: MOJIBAKE[m.group(0)], text)
     text = ftfy.fix_text(
@@ -71,7 +77,13 @@ def clean(text: str) -> str:
         normalization="NFC",
     )
     text = "".join(_keep(char) for char in text)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return [_indented(line) for line in text.split("\n")]
+
+
+def _indented(line: str) -> tuple[int, str]:
+    expanded = line.expandtabs(4)
+    stripped = expanded.lstrip()
+    return (len(expanded) - len(stripped) if stripped else 0), _SPACES.sub(" ", stripped).strip()
 
 
 def _keep(char: str) -> str:
