@@ -7,18 +7,11 @@ from ..models import Role
 from ..services import accounts, sign_in_limits
 from ..services.problems import Problem, attach
 from .forms import ChangePasswordForm, SignInForm
+from .next_page import safe_next
 
 bp = Blueprint("auth", __name__)
 
 WRONG = "The email address or password is not right. Check them and try again."
-
-
-def _safe_next() -> str | None:
-    """Only a path on this site: never another host (an open redirect)."""
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 def start_session(user) -> None:
@@ -44,7 +37,7 @@ def sign_in():
             return render_template("auth/sign_in.html", form=form, blocked=message), 429
         if result.user is not None:
             start_session(result.user)
-            return redirect(_safe_next() or url_for("auth.home"))
+            return redirect(safe_next(request.args.get("next")) or url_for("auth.home"))
         form.password.errors.append(WRONG)
     return render_template("auth/sign_in.html", form=form)
 
