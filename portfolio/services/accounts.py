@@ -11,7 +11,7 @@ from functools import cache
 from ..extensions import db
 from ..models import OneTimeToken, User
 from ..models._types import utcnow
-from . import audit, invitations, sign_in_limits
+from . import audit, invitations, mail, sign_in_limits
 from .passwords import check_password, hash_password, password_problem
 from .people import find_by_email, normalise_email
 from .problems import Problem
@@ -93,9 +93,15 @@ def change_password(user: User, current: str, password: str, confirm: str) -> No
 
 
 def request_reset(email: str) -> invitations.Link | None:
-    """Send a reset link if an active person has this address. The caller must answer the same
-    way either way, so nobody learns which addresses have accounts."""
+    """Email a reset link if an active person has this address. The caller must answer the same
+    way either way, so nobody learns which addresses have accounts.
+
+    Without a mail server nobody would receive the link, so none is made (and nothing logged):
+    the page tells the person to ask their administrator, whose link this can never cancel.
+    """
+    if not mail.configured():
+        return None
     user = find_by_email(email)
     if user is None or not user.active or invitations.recent_resets(user) >= RESETS_PER_HOUR:
         return None
-    return invitations.issue(user, invitations.RESET)
+    return invitations.issue(user, invitations.RESET, self_service=True)

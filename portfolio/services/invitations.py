@@ -44,21 +44,31 @@ class Link:
     emailed: bool = False
 
 
-def issue(user: User, purpose: str, *, actor: User | None = None) -> Link:
-    """Create a new link for ``user`` (earlier unused ones of the same kind stop working),
-    audit it and commit, then deliver it by email when a mail server is configured."""
+def issue(user: User, purpose: str, *, actor: User | None = None, self_service=False) -> Link:
+    """Create a new link for ``user``, audit it and commit, then deliver it by email when a mail
+    server is configured.
+
+    Earlier unused links of the same kind stop working, except that a link the person asked for
+    themselves (``self_service``) only replaces their own earlier requests: an anonymous request
+    on the forgotten-password page must never cancel the link an administrator just made.
+    """
     now = utcnow()
-    for old in db.session.scalars(
-        select(OneTimeToken).where(
-            OneTimeToken.user_id == user.id,
-            OneTimeToken.purpose == purpose,
-            OneTimeToken.used_at.is_(None),
-        )
-    ):
+    earlier = select(OneTimeToken).where(
+        OneTimeToken.user_id == user.id,
+        OneTimeToken.purpose == purpose,
+        OneTimeToken.used_at.is_(None),
+    )
+    if self_service:
+        earlier = earlier.where(OneTimeToken.self_service)
+    for old in db.session.scalars(earlier):
         old.used_at = now
     token = secrets.token_urlsafe(32)
     row = OneTimeToken(
-        user=user, purpose=purpose, token_hash=_hash(token), expires_at=now + _lifetime(purpose)
+        user=user,
+        purpose=purpose,
+        token_hash=_hash(token),
+        expires_at=now + _lifetime(purpose),
+        self_service=self_service,
     )
     db.session.add(row)
     db.session.flush()
@@ -72,6 +82,7 @@ def issue(user: User, purpose: str, *, actor: User | None = None) -> Link:
         actor=actor,
         provider_id=user.provider_id,
         by_email=link.emailed,
+        **({"asked_for_by": "the person, on the forgotten-password page"} if self_service else {}),
     )
     db.session.commit()
     _deliver(link)
