@@ -59,6 +59,8 @@ class Writer(Protocol):
 
     def read(self, size: int = -1) -> bytes: ...
 
+    def reader(self) -> BinaryIO: ...
+
     def commit(self) -> str: ...
 
     def abort(self) -> None: ...
@@ -171,6 +173,14 @@ class LocalWriter:
 
     def writable(self) -> bool:
         return self._writing
+
+    def reader(self) -> BinaryIO:
+        """The bytes written so far as an ordinary buffered, read-only file, for libraries
+        that expect one (Pillow, zipfile). Writing stops; the caller closes the reader."""
+        if self.state != "open":
+            raise StorageError(f"cannot read a writer that is {self.state}")
+        self._finish_writing()
+        return open(self._part, "rb")
 
     def commit(self) -> str:
         if self.state != "open":

@@ -30,6 +30,31 @@ def photo_jpeg(width=80, height=40, orientation=6, gps=True) -> bytes:
     return buffer.getvalue()
 
 
+def gps_exif(orientation=1) -> Image.Exif:
+    """Camera EXIF with where the photo was taken."""
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "N", 2: GPS_LATITUDE, 3: "W", 4: (0.0, 7.0, 39.51)}
+    return exif
+
+
+def webp_image(width=60, height=30, *, alpha=False, frames=1, gps=True) -> bytes:
+    """An extended WebP (VP8X header), as phones and messaging apps save them: with EXIF, an
+    alpha channel or several frames."""
+    colours = [(0, 112, 60, 128 if alpha else 255), (255, 221, 0, 255), (29, 112, 184, 255)]
+    images = [
+        Image.new("RGBA" if alpha else "RGB", (width, height), colours[n % 3][: 4 if alpha else 3])
+        for n in range(frames)
+    ]
+    options = {"exif": gps_exif().tobytes()} if gps else {}
+    if frames > 1:
+        options.update(save_all=True, append_images=images[1:], duration=100, loop=0)
+    buffer = io.BytesIO()
+    images[0].save(buffer, "WEBP", **options)
+    return buffer.getvalue()
+
+
 def png_image(width=30, height=20, transparent=True) -> bytes:
     image = Image.new("RGBA" if transparent else "RGB", (width, height), (200, 0, 0, 128))
     buffer = io.BytesIO()

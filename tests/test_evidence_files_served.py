@@ -3,7 +3,15 @@
 import io
 
 import pytest
-from evidence_samples import make_draft, pdf_document, photo_jpeg, png_image, upload, wav_recording
+from evidence_samples import (
+    make_draft,
+    pdf_document,
+    photo_jpeg,
+    png_image,
+    upload,
+    wav_recording,
+    webp_image,
+)
 from PIL import Image
 
 from portfolio.extensions import db
@@ -52,6 +60,27 @@ def test_a_transparent_png_gets_a_white_background(client, draft):
     image = uploaded(client, draft, png_image(), "diagram.png")
     _, _, body = fetch(client, f"/files/{image.id}/display")
     assert Image.open(io.BytesIO(body)).mode == "RGB"
+
+
+@pytest.mark.parametrize(
+    ("webp", "size"),
+    [
+        (webp_image(60, 30, gps=True), (60, 30)),
+        (webp_image(60, 30, alpha=True), (60, 30)),
+        (webp_image(40, 20, frames=3), (40, 20)),
+    ],
+    ids=["with camera data", "with transparency", "animated"],
+)
+def test_a_webp_image_from_a_phone_gets_a_display_copy_without_its_location(
+    client, draft, webp, size
+):
+    assert webp[12:16] == b"VP8X"  # the extended format that carries EXIF, alpha, animation
+    image = uploaded(client, draft, webp, "shared from chat.webp")
+    status, headers, body = fetch(client, f"/files/{image.id}/display")
+    assert status == 200 and headers["Content-Type"] == "image/jpeg"
+    shown = Image.open(io.BytesIO(body))
+    assert shown.size == size and shown.mode == "RGB"
+    assert not shown.getexif() and b"PhoneMaker" not in body
 
 
 def test_the_original_photo_downloads_as_an_attachment_never_inline(client, draft):

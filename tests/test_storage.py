@@ -60,6 +60,18 @@ def test_staged_bytes_can_be_read_back_before_commit_but_not_appended_to(storage
     writer.abort()
 
 
+def test_staged_bytes_open_as_an_ordinary_file_for_libraries_that_expect_one(storage):
+    writer = storage.writer()
+    writer.write(b"first line\nsecond line\n")
+    with writer.reader() as handle:
+        assert handle.readline() == b"first line\n"
+        assert handle.peek(6).startswith(b"second")
+    key = writer.commit()
+    with pytest.raises(StorageError):
+        writer.reader()
+    assert storage.size(key) == 23
+
+
 def test_keys_that_are_not_ours_are_refused_before_touching_the_disk(storage):
     for bad in ("../../etc/passwd", "/etc/passwd", "ab/../../x", "A" * 32, ""):
         with pytest.raises(StorageError):

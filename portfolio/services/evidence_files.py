@@ -49,7 +49,8 @@ def _store(evidence, files, consent, storage, stored: list[str]) -> list[Evidenc
     for upload in checked:
         if upload.type.mime in images.DERIVABLE:
             try:
-                copy = images.make_display_copy(upload.staged, upload.name, storage)
+                with upload.staged.open() as source:
+                    copy = images.make_display_copy(source, upload.name, upload.type.mime, storage)
             except images.ImageRefused as refused:
                 problems.append(str(refused))
                 continue

@@ -8,6 +8,7 @@ JPEG without EXIF, XMP, ICC or comments. Pillow's decompression-bomb guard
 
 import warnings
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -15,8 +16,17 @@ from ..storage import Storage
 
 #: longest side of a display copy, in pixels
 DISPLAY_SIZE = 1600
-#: types Pillow decodes here; others (HEIC) are kept without a display copy
-DERIVABLE = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+#: the Pillow decoder for each type we make display copies of; the type was found from the
+#: content already, so only that decoder may look at the file (Pillow would otherwise try every
+#: plugin it has, some of which expect more of a file than our uploads offer)
+PILLOW_FORMATS = {
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/gif": "GIF",
+    "image/webp": "WEBP",
+}
+#: types that get a display copy; others (HEIC) are kept without one
+DERIVABLE = set(PILLOW_FORMATS)
 
 
 class ImageRefused(ValueError):
@@ -30,13 +40,16 @@ class Derivative:
     height: int
 
 
-def make_display_copy(source, name: str, storage: Storage) -> Derivative:
-    """Decode ``source`` (seekable) and store a display-sized, metadata-free JPEG of it."""
+def make_display_copy(
+    source: BinaryIO, name: str, content_type: str, storage: Storage
+) -> Derivative:
+    """Decode ``source`` (a file of type ``content_type``) and store a display-sized,
+    metadata-free JPEG of it."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             source.seek(0)
-            with Image.open(source) as image:
+            with Image.open(source, formats=[PILLOW_FORMATS[content_type]]) as image:
                 image.draft("RGB", (DISPLAY_SIZE, DISPLAY_SIZE))  # JPEG decodes at a smaller scale
                 upright = ImageOps.exif_transpose(image)
                 upright.thumbnail((DISPLAY_SIZE, DISPLAY_SIZE))

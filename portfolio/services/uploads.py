@@ -9,6 +9,7 @@ refused file, a client that disconnects half way or an error leaves no file behi
 
 import unicodedata
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from flask import Request, current_app
 from flask_login import current_user
@@ -65,6 +66,14 @@ class StagedUpload:
 
     def seekable(self) -> bool:
         return True
+
+    def open(self) -> BinaryIO:
+        """The uploaded bytes as an ordinary read-only file (the caller closes it).
+
+        Checks and image decoding read through this rather than through the upload itself:
+        libraries such as Pillow call any method of a file (``readline``, ``peek`` ...).
+        """
+        return self.writer.reader()
 
     def commit(self) -> str:
         return self.writer.commit()
@@ -195,7 +204,7 @@ def check(files: list[FileStorage]) -> list[CheckedUpload]:
         problem = None
         if staged.size == 0:
             problem = f"{name} is empty (0 bytes). Check the file and choose it again."
-        elif (found := filetypes.detect(staged)) is None:
+        elif (found := _detect(staged)) is None:
             problem = (
                 f"{name} is not a type of file you can upload. "
                 f"You can upload {filetypes.ACCEPTED_SUMMARY}."
@@ -213,6 +222,11 @@ def check(files: list[FileStorage]) -> list[CheckedUpload]:
     if problems:
         raise UploadRefused(problems)
     return checked
+
+
+def _detect(staged: StagedUpload) -> FileType | None:
+    with staged.open() as content:
+        return filetypes.detect(content)
 
 
 def _size(upload: FileStorage) -> int:
