@@ -296,6 +296,112 @@ def test_a_bare_number_that_is_not_the_next_item_does_not_start_one():
     assert len(data.performance_criteria) == 3
 
 
+def compact(performance: list[str], knowledge: list[str] | None = None) -> str:
+    """A standard in the website's compact layout: no blank lines, each list in quotes."""
+
+    def quoted(lines: list[str]) -> list[str]:
+        return f'"{chr(10).join(lines)}"'.split(chr(10))
+
+    return "\n".join(
+        ["Serve customers in a shop", "URN: SHOP01", "Performance criteria", "You must be able to:"]
+        + quoted(performance)
+        + ["Knowledge and understanding", "You need to know and understand:"]
+        + quoted(knowledge or ["1. how the till works"])
+    )
+
+
+def test_a_sub_list_reaching_the_next_items_number_does_not_swallow_that_item():
+    data = import_nos(
+        compact(
+            ["1. greet customers", "2. find out what customers need by:", "1. asking questions",
+             "2. listening carefully", "3. offer suitable products"],
+            ["1. the shop's service standards", "2. how to handle complaints:", "1. listen",
+             "2. apologise", "3. how to record complaints"],
+        )
+    )  # fmt: skip
+
+    assert [c.text for c in data.performance_criteria] == [
+        "greet customers",
+        "find out what customers need by:\n1. asking questions\n2. listening carefully",
+        "offer suitable products",
+    ]
+    assert [c.text for c in data.knowledge_items] == [
+        "the shop's service standards",
+        "how to handle complaints:\n1. listen\n2. apologise",
+        "how to record complaints",
+    ]
+
+
+def test_a_sub_list_longer_than_the_tie_is_read_from_what_follows():
+    data = import_nos(
+        compact(["1. greet customers", "2. check the shop is safe for:", "1. children",
+                 "2. wheelchair users", "3. people with guide dogs", "4. older customers",
+                 "3. offer suitable products", "4. thank customers"])
+    )  # fmt: skip
+
+    assert [c.text for c in data.performance_criteria] == [
+        "greet customers",
+        "check the shop is safe for:\n1. children\n2. wheelchair users\n"
+        "3. people with guide dogs\n4. older customers",
+        "offer suitable products",
+        "thank customers",
+    ]
+
+
+def test_indented_sub_lists_are_read_by_their_indentation():
+    data = import_nos((DATA / "sub_lists.txt").read_bytes())
+
+    found = texts(data)
+    assert [c.code for c in data.performance_criteria] == [f"PC{n}" for n in range(1, 6)]
+    assert found["PC2"] == (
+        "find out what visitors want from their visit by:\n1. asking open questions\n"
+        "2. listening to their answers"
+    )
+    assert found["PC3"] == "suggest a route round the garden"
+    assert found["PC4"].splitlines()[1:] == [
+        "1. children", "2. wheelchair users", "3. people with guide dogs", "4. older visitors",
+    ]  # fmt: skip
+    assert found["PC5"] == "record the number of visitors"
+    assert [c.text for c in data.knowledge_items][2] == "where the first aid kit is kept"
+
+
+def test_a_sub_list_whose_numbering_fits_no_reading_is_refused_with_its_line():
+    text = compact(
+        ["1. greet customers", "2. find out what customers need by:", "1. asking questions",
+         "2. listening carefully", "4. offer products"]
+    )  # fmt: skip
+
+    with pytest.raises(NosImportError) as refused:
+        import_nos(text)
+
+    assert str(refused.value) == (
+        "Line 9: Performance criteria item 4 comes where item 3 (or part 3 of the list inside "
+        "item 2) was expected; check whether an item is missing or misnumbered."
+    )
+
+
+def test_indentation_that_contradicts_the_numbering_is_refused_not_guessed():
+    text = (
+        "Welcome visitors\n\nPerformance criteria\n\n  1. greet visitors\n"
+        "  2. check the garden is safe for:\n       1. children\n       2. dogs\n"
+        "       3. older visitors\n  5. record visitors\n\n"
+        "Knowledge and Understanding\n\n  1. the layout of the garden\n"
+    )
+    with pytest.raises(NosImportError, match=r"^Line 10: Performance criteria item 5 comes"):
+        import_nos(text)
+
+
+def test_a_list_too_ambiguous_to_read_is_refused_rather_than_guessed(monkeypatch):
+    monkeypatch.setattr("portfolio.standards.numbered.MAX_READINGS", 1)
+    text = (DATA / "compact.txt").read_bytes()  # needs a second reading of item 2's sub-list
+
+    with pytest.raises(NosImportError) as refused:
+        import_nos(text)
+
+    assert str(refused.value).startswith("Line 17: the numbering of the Performance criteria")
+    assert "indent each sub-list under its item" in str(refused.value)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -13,6 +13,7 @@ What real text does, and how we read it:
 - text after the last item that is no item: returned as notes, never lost.
 """
 
+import copy
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -23,6 +24,8 @@ _CODED = re.compile(
     r"^(?P<prefix>PC|P|KU|K)\s?(?P<n>\d{1,3})(?!\d)(?P<punct>[.):](?!\d))?(?:\s+|$)(?P<text>.*)$"
 )
 _PLAIN = re.compile(r"^\(?(?P<n>\d{1,3})(?:(?P<punct>[.)])(?!\d)\s*|\s+)(?P<text>\S.*)$")
+#: How many readings of an ambiguous list to try before asking for clearer text.
+MAX_READINGS = 64
 #: How much deeper than an item's marker a line must start to belong to that item.
 DEEPER = 2
 SUB_MARKER = re.compile(r"^(?:[•·▪‣◦*]\s*|[-–]\s+|\(?(?:[a-z]|[ivx]{1,4})[.)]\s+)\S")
@@ -63,14 +66,32 @@ class Item:
 
 
 @dataclass
+class _SubList:
+    """A list inside an item (after "...:"), restarting at 1."""
+
+    style: str
+    punct: str
+    last: int
+    indent: int
+
+
+@dataclass
 class _State:
     items: list[Item] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)  # heading lines waiting for their items
     group: str = ""
     style: str | None = None  # numbering style of the main list: "P", "K", "plain"...
-    bare: bool = False  # the main list is numbered without "." or ")"
-    sub_style: str | None = None
-    sub_last: int = 0
+    punct: str = ""  # the punctuation after the main list's numbers ("" when bare)
+    sub: _SubList | None = None
+    blank_before: bool = False
+
+    @property
+    def bare(self) -> bool:
+        return self.style is not None and not self.punct
+
+
+class _TooAmbiguous(ListError):
+    pass
 
 
 def numbered_item(text: str) -> Marker | None:
@@ -90,38 +111,150 @@ def parse_items(
     ``indents`` maps line numbers to indentation; ``first`` lists the numbers a list numbered
     with bare numbers may start at (knowledge items may be numbered on from the criteria).
     """
-    indents = indents or {}
-    state = _State()
-    blank_before = False
-    for index, (number, text) in enumerate(body):
-        if not text:
-            blank_before = True
-            continue
-        if introduction(text):
-            continue
-        indent = indents.get(number, 0)
-        marker = numbered_item(text)
-        if marker and (not marker.bare or _bare_item(state, marker, indent, first)):
-            _numbered(state, number, text, marker, indent, name=name)
-        elif not state.items or state.pending:
-            state.pending.append(text)
-        elif SUB_MARKER.match(text):
-            state.items[-1].lines.append(text)
-        elif state.items[-1].lines[-1].endswith(":") and not blank_before:
-            state.items[-1].lines.append(text)  # an unmarked sub-list
-        elif indent >= state.items[-1].indent + DEEPER:
-            _continue(state.items[-1], text)
-        elif _is_heading(
-            text, blank_before or indent < state.items[-1].indent, state, body[index + 1 :]
-        ):
-            state.pending.append(text)
-        else:
-            _continue(state.items[-1], text)
-        blank_before = False
+    state = _ListReader(body, name, indents or {}, first).read(0, _State())
     for item in state.items:
         if not item.lines[0]:
             raise ListError(item.line, f"{name} item {item.number} has no text.")
     return state.items, "\n".join(state.pending)
+
+
+class _ListReader:
+    """Reads a list line by line; where numbering allows two readings, tries the preferred one
+    and falls back to the other when the rest of the list cannot be read that way."""
+
+    def __init__(self, body: list[Line], name: str, indents: dict[int, int], first):
+        self.body, self.name, self.indents, self.first = body, name, indents, first
+        self.tries = 0
+
+    def read(self, start: int, state: _State) -> _State:
+        for index in range(start, len(self.body)):
+            line, text = self.body[index]
+            if not text:
+                state.blank_before = True
+                continue
+            if introduction(text):
+                continue
+            indent = self.indents.get(line, 0)
+            marker = numbered_item(text)
+            if marker and (not marker.bare or _bare_item(state, marker, indent, self.first)):
+                readings = self._readings(state, line, marker, indent)
+                if len(readings) > 1:
+                    return self._branch(index, state, readings, marker)
+                self._apply(state, index, readings[0], marker)
+            else:
+                self._text(state, index, text, indent)
+            state.blank_before = False
+        return state
+
+    def _readings(self, state: _State, line: int, marker: Marker, indent: int) -> list[str]:
+        """How a numbered line may be read, preferred first: "main" (the next item), "sub"
+        (the next part of a sub-list), "sub_start" (a sub-list begins) or "text"."""
+        current = state.items[-1] if state.items else None
+        if current is None:
+            return ["main"]
+        expected = current.number + 1
+        if state.pending:  # a heading above: a new group, numbered on or from 1
+            if marker.number in {expected, 1}:
+                return ["main"]
+            raise ListError(line, self._misnumbered(state, marker.number))
+        text = ["text"] if marker.bare else []  # a bare number may be wrapped text after all
+        sub = state.sub
+        as_main = marker.number == expected and (sub is None or marker.style == state.style)
+        if sub is not None and marker.style == sub.style and marker.number == sub.last + 1:
+            return (self._tie(state, marker, indent) if as_main else ["sub"]) + text
+        if sub is None and marker.number == 1:
+            starts_sub = (
+                current.lines[-1].endswith(":")
+                or marker.style != state.style
+                or indent >= current.indent + DEEPER
+            )
+            if starts_sub:
+                return ["sub_start"] + (["main"] if as_main else []) + text
+        if as_main:
+            return ["main"] + text
+        if text:
+            return text
+        raise ListError(line, self._misnumbered(state, marker.number))
+
+    def _tie(self, state: _State, marker: Marker, indent: int) -> list[str]:
+        """The next item's number and the sub-list's next number are the same."""
+        sub, parent = state.sub, state.items[-1].indent
+        if sub.indent >= parent + DEEPER:  # the sub-list is indented: indentation decides
+            return ["sub"] if indent >= parent + DEEPER else ["main"]
+        if sub.punct != state.punct and marker.punct == sub.punct:
+            return ["sub", "main"]  # "3)" in a "1)" sub-list of a "1." list
+        return ["main", "sub"]  # the main list goes on, unless the rest says otherwise
+
+    def _branch(self, index: int, state: _State, readings: list[str], marker: Marker) -> _State:
+        failures = []
+        for reading in readings:
+            self.tries += 1
+            if self.tries > MAX_READINGS:
+                raise _TooAmbiguous(
+                    self.body[index][0],
+                    f"the numbering of the {self.name} can be read in too many ways from here; "
+                    "indent each sub-list under its item or letter it a), b), c).",
+                )
+            attempt = copy.deepcopy(state)
+            self._apply(attempt, index, reading, marker)
+            attempt.blank_before = False
+            try:
+                return self.read(index + 1, attempt)
+            except _TooAmbiguous:
+                raise
+            except ListError as failure:
+                failures.append(failure)
+        raise max(failures, key=lambda failure: failure.line)  # the reading that went furthest
+
+    def _apply(self, state: _State, index: int, reading: str, marker: Marker) -> None:
+        line, raw = self.body[index]
+        indent = self.indents.get(line, 0)
+        current = state.items[-1] if state.items else None
+        if reading == "text":
+            self._text(state, index, raw, indent)
+        elif reading == "sub_start":
+            state.sub = _SubList(marker.style, marker.punct, marker.number, indent)
+            current.lines.append(raw)
+        elif reading == "sub":
+            state.sub.last = marker.number
+            current.lines.append(raw)
+        else:
+            if state.pending:
+                state.group = " ".join(state.pending).rstrip(":").strip()
+                state.pending = []
+            state.sub = None
+            state.style, state.punct = marker.style, marker.punct
+            state.items.append(Item(line, marker.number, state.group, [marker.text], indent))
+
+    def _text(self, state: _State, index: int, text: str, indent: int) -> None:
+        if not state.items or state.pending:
+            state.pending.append(text)
+            return
+        current = state.items[-1]
+        if SUB_MARKER.match(text):
+            current.lines.append(text)
+        elif current.lines[-1].endswith(":") and not state.blank_before:
+            current.lines.append(text)  # an unmarked sub-list
+        elif indent >= current.indent + DEEPER:
+            _continue(current, text)
+        elif _is_heading(
+            text, state.blank_before or indent < current.indent, state, self.body[index + 1 :]
+        ):
+            state.pending.append(text)
+        else:
+            _continue(current, text)
+
+    def _misnumbered(self, state: _State, number: int) -> str:
+        current = state.items[-1]
+        part = (
+            f" (or part {state.sub.last + 1} of the list inside item {current.number})"
+            if state.sub and not state.pending
+            else ""
+        )
+        return (
+            f"{self.name} item {number} comes where item {current.number + 1}{part} was "
+            "expected; check whether an item is missing or misnumbered."
+        )
 
 
 def _bare_item(state: _State, marker: Marker, indent: int, first) -> bool:
@@ -132,43 +265,6 @@ def _bare_item(state: _State, marker: Marker, indent: int, first) -> bool:
     if not state.bare or marker.style != state.style or abs(indent - current.indent) >= DEEPER:
         return False
     return marker.number == current.number + 1 or (marker.number == 1 and bool(state.pending))
-
-
-def _numbered(state: _State, line: int, raw: str, marker: Marker, indent: int, name: str):
-    style, number, text = marker.style, marker.number, marker.text
-    current = state.items[-1] if state.items else None
-    expected = current.number + 1 if current else None
-    if state.pending:
-        state.group = " ".join(state.pending).rstrip(":").strip()
-        state.pending = []
-        state.sub_style = None
-        if current and number not in {expected, 1}:
-            raise ListError(line, _misnumbered(name, number, expected))
-    elif current is None:
-        pass
-    elif state.sub_style is not None:
-        if style == state.sub_style and number == state.sub_last + 1:
-            state.sub_last = number
-            current.lines.append(raw)
-            return
-        if style != state.style or number != expected:
-            raise ListError(line, _misnumbered(name, number, expected))
-        state.sub_style = None
-    elif number == 1 and (current.lines[-1].endswith(":") or style != state.style):
-        state.sub_style, state.sub_last = style, 1
-        current.lines.append(raw)
-        return
-    elif number != expected:
-        raise ListError(line, _misnumbered(name, number, expected))
-    state.style, state.bare = style, marker.bare
-    state.items.append(Item(line, number, state.group, [text], indent))
-
-
-def _misnumbered(name: str, number: int, expected: int | None) -> str:
-    return (
-        f"{name} item {number} comes where item {expected} was expected; "
-        "check whether an item is missing or misnumbered."
-    )
 
 
 def _is_heading(text: str, blank_before: bool, state: _State, rest: list[Line]) -> bool:
