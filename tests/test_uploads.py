@@ -71,6 +71,19 @@ def test_learner_uploads_documents_photos_audio_and_video(
     assert f"{row.stored_name[:2]}/{row.stored_name}" in stored_files(app)
 
 
+def test_a_voice_recording_from_an_android_phone_is_kept_as_audio_and_plays(app, client, draft):
+    import struct
+
+    ftyp = b"ftypmp42" + struct.pack(">I", 0) + b"isommp42"
+    m4a = struct.pack(">I", len(ftyp) + 4) + ftyp + bytes(300)
+    response = upload(client, draft, (m4a, "Voice 001.m4a"))
+    assert response.status_code == 201
+    [row] = files_in_database()
+    assert row.content_type == "audio/mp4"
+    page = client.get(f"/evidence/{draft.id}").get_data(as_text=True)
+    assert f'<audio controls preload="metadata" src="/files/{row.id}"' in page
+
+
 def test_the_digest_is_computed_while_the_file_streams_in(app, client, draft):
     import hashlib
 
@@ -174,6 +187,11 @@ def test_a_request_over_the_total_limit_is_refused_before_it_is_read(app, client
             "plan.docx is named as a .docx file but its content is a PDF",
         ),
         (b"", "empty.pdf", "empty.pdf is empty (0 bytes)"),
+        (
+            pdf_document(),
+            "voice.m4a",
+            "voice.m4a is named as a .m4a file but its content is a PDF",
+        ),
     ],
 )
 def test_wrong_renamed_or_empty_files_are_refused_by_name(

@@ -74,6 +74,23 @@ def test_accepted_types_are_recognised_from_their_content(content, mime):
 
 
 @pytest.mark.parametrize(
+    ("content", "name", "mime"),
+    [
+        (iso_media(b"mp42", b"isommp42"), "Voice 001.m4a", "audio/mp4"),
+        (iso_media(b"isom", b"isomiso2mp41"), "Recording.M4A", "audio/mp4"),
+        (iso_media(b"isom", b"isomiso2mp41"), "memo.aac", "audio/mp4"),
+        (iso_media(b"3gp4", b"isom3gp4"), "Voice 002.3gp", "audio/3gpp"),
+        (iso_media(b"3gp5", b"3gp5isom"), "call.3ga", "audio/3gpp"),
+        (iso_media(b"isom", b"isomiso2mp41"), "workshop.mp4", "video/mp4"),
+    ],
+)
+def test_android_sound_recordings_in_mp4_or_3gp_are_recognised_as_audio(content, name, mime):
+    found = detect(io.BytesIO(content), name)
+    assert found is not None and found.mime == mime
+    assert extension_of(name) in found.extensions
+
+
+@pytest.mark.parametrize(
     "content",
     [
         b"MZ" + bytes(510),  # Windows program

@@ -48,7 +48,8 @@ ACCEPTED = {
         FileType("image/webp", "a WebP image", ("webp",)),
         FileType("image/heic", "a HEIC photo", ("heic", "heif")),
         FileType("audio/mpeg", "an MP3 recording", ("mp3",)),
-        FileType("audio/mp4", "an M4A recording", ("m4a",)),
+        FileType("audio/mp4", "an M4A recording", ("m4a", "aac")),
+        FileType("audio/3gpp", "a 3GP recording", ("3gp", "3ga")),
         FileType("audio/aac", "an AAC recording", ("aac",)),
         FileType("audio/wav", "a WAV recording", ("wav",)),
         FileType("audio/ogg", "an Ogg recording", ("ogg", "oga", "opus")),
@@ -65,6 +66,17 @@ _ALIASES = {
     "video/x-m4v": "video/mp4",
     "image/heif": "image/heic",
 }
+#: MP4 and 3GP are one container format (ISO media) for sound and for pictures alike, and the
+#: ``filetype`` library calls most of it video/mp4. Phones save sound recordings in it under
+#: these names (Android's recorders: .m4a with brand mp42 or isom, .3gp and .3ga), so in that
+#: container the name decides between a recording and a video.
+_ISO_MEDIA = {"video/mp4", "audio/mp4"}
+_RECORDING_NAMES = {
+    "m4a": "audio/mp4",
+    "aac": "audio/mp4",
+    "3gp": "audio/3gpp",
+    "3ga": "audio/3gpp",
+}
 _OOXML_MAIN = {
     _OOXML + "wordprocessingml.document.main+xml": _OOXML + "wordprocessingml.document",
     _OOXML + "spreadsheetml.sheet.main+xml": _OOXML + "spreadsheetml.sheet",
@@ -72,7 +84,7 @@ _OOXML_MAIN = {
 }
 ACCEPTED_SUMMARY = (
     "PDF, Word, Excel, PowerPoint and OpenDocument files, photos (JPEG, PNG, GIF, WebP, HEIC), "
-    "audio (MP3, M4A, AAC, WAV, OGG, FLAC) and video (MP4, MOV, WebM)"
+    "audio (MP3, M4A, AAC, 3GP, WAV, OGG, FLAC) and video (MP4, MOV, WebM)"
 )
 #: for the file picker's ``accept`` attribute: a hint to browsers, never a check
 ACCEPT_ATTRIBUTE = ",".join(
@@ -82,8 +94,12 @@ HEAD_BYTES = 8192
 MAX_MANIFEST_BYTES = 1024 * 1024
 
 
-def detect(stream) -> FileType | None:
-    """The accepted type of this (seekable) content, or None if we do not accept it."""
+def detect(stream, name: str = "") -> FileType | None:
+    """The accepted type of this (seekable) content, or None if we do not accept it.
+
+    ``name`` only ever chooses between kinds of content one container holds (a sound
+    recording or a video in MP4); it never makes content acceptable that is not.
+    """
     stream.seek(0)
     head = stream.read(HEAD_BYTES)
     stream.seek(0)
@@ -92,7 +108,10 @@ def detect(stream) -> FileType | None:
     guess = filetype.guess(head)
     if guess is None:
         return None
-    return ACCEPTED.get(_ALIASES.get(guess.mime, guess.mime))
+    mime = _ALIASES.get(guess.mime, guess.mime)
+    if mime in _ISO_MEDIA and (recording := _RECORDING_NAMES.get(extension_of(name))):
+        mime = recording
+    return ACCEPTED.get(mime)
 
 
 def _zipped_document(stream) -> FileType | None:

@@ -204,7 +204,7 @@ def check(files: list[FileStorage]) -> list[CheckedUpload]:
         problem = None
         if staged.size == 0:
             problem = f"{name} is empty (0 bytes). Check the file and choose it again."
-        elif (found := _detect(staged)) is None:
+        elif (found := _detect(staged, name)) is None:
             problem = (
                 f"{name} is not a type of file you can upload. "
                 f"You can upload {filetypes.ACCEPTED_SUMMARY}."
@@ -224,9 +224,9 @@ def check(files: list[FileStorage]) -> list[CheckedUpload]:
     return checked
 
 
-def _detect(staged: StagedUpload) -> FileType | None:
+def _detect(staged: StagedUpload, name: str) -> FileType | None:
     with staged.open() as content:
-        return filetypes.detect(content)
+        return filetypes.detect(content, name)
 
 
 def _size(upload: FileStorage) -> int:
