@@ -61,6 +61,28 @@ def test_users_create_refuses_bad_input_with_a_reason(runner, make_user):
     assert db.session.scalar(db.select(db.func.count(User.id))) == 1
 
 
+def test_users_create_refuses_a_name_or_organisation_too_long_to_keep(runner):
+    long_name = create(
+        runner, "--email", "a@example.org", "--name", "N" * 201, "--role", "iqa",
+        "--provider", "P",
+    )  # fmt: skip
+    long_email = create(
+        runner, "--email", "a" * 320 + "@example.org", "--name", "A", "--role", "iqa",
+        "--provider", "P",
+    )  # fmt: skip
+    long_provider = create(
+        runner, "--email", "a@example.org", "--name", "A", "--role", "iqa", "--provider", "P" * 201
+    )
+
+    assert "The name must be 200 characters or fewer (this one has 201)." in long_name.output
+    assert "The email address must be 320 characters or fewer" in long_email.output
+    assert "The organisation's name must be 200 characters or fewer" in long_provider.output
+    for result in (long_name, long_email, long_provider):
+        assert result.exit_code == 2
+    assert db.session.scalars(db.select(User)).all() == []
+    assert db.session.scalars(db.select(Provider)).all() == []
+
+
 def test_users_create_asks_which_provider_when_it_cannot_tell(runner, make_provider):
     args = ("--email", "a@example.org", "--name", "A", "--role", "iqa")
 

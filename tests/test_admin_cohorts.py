@@ -58,6 +58,7 @@ def test_the_create_form_offers_every_loaded_standard(client, admin, standard):
         ({"start_date": "2026-02-31"}, "Start date must be a real date"),
         ({"start_date": ""}, "Enter the start date"),
         ({"name": "  "}, "Enter a name for the cohort"),
+        ({"name": "C" * 201}, "Enter a cohort name of 200 characters or fewer"),
     ],
 )
 def test_a_cohort_with_bad_details_is_refused_with_a_reason(
@@ -148,6 +149,37 @@ def test_a_learner_cannot_be_enrolled_twice_on_one_cohort(
 
     assert f"{enrolment.learner.email} is already enrolled on this cohort." in page_text(response)
     assert len(db.session.scalars(db.select(Enrolment)).all()) == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "N" * 201, "Enter a name of 200 characters or fewer"),
+        ("email", "e" * 309 + "@example.org", "Enter an email address of 320 characters or fewer"),
+    ],
+)
+def test_a_name_or_email_too_long_to_keep_is_refused_when_enrolling(
+    client, admin, make_cohort, field, value, message
+):
+    cohort = make_cohort(provider=admin.provider)
+    data = {"name": "Lee Learner", "email": "lee@example.org", field: value}
+
+    response = client.post(f"/admin/cohorts/{cohort.id}/enrol", data=data)
+
+    page = page_text(response)
+    assert "<title>Error: " in page and message in page
+    assert cohort.enrolments == []
+
+
+def test_the_enrolment_service_refuses_a_long_name_whichever_form_sends_it(app, admin, make_cohort):
+    from portfolio.services import enrolments
+    from portfolio.services.problems import Problem
+
+    cohort = make_cohort(provider=admin.provider)
+
+    with pytest.raises(Problem, match="The name must be 200 characters or fewer"):
+        enrolments.enrol(cohort, "N" * 250, "lee@example.org")
+    assert db.session.scalars(db.select(User).where(User.email == "lee@example.org")).all() == []
 
 
 def test_an_email_used_at_another_provider_cannot_be_enrolled(

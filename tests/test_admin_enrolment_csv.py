@@ -167,3 +167,28 @@ def test_existing_people_of_this_provider_are_enrolled_without_a_new_account(
     assert "Already had an account" in page
     assert "/invitation/" not in page
     assert [e.learner_id for e in cohort.enrolments] == [known.id]
+
+
+def test_a_name_or_email_too_long_to_keep_is_reported_by_line_and_nothing_is_imported(
+    client, cohort
+):
+    long_name = "N" * 250
+    long_email = "a" * 315 + "@example.org"
+    content = (
+        "name,email\n"
+        "Fine Person,fine@example.org\n"
+        f"{long_name},long.name@example.org\n"
+        f"Long Email,{long_email}\n"
+        f"{'N' * 200},just.fits@example.org\n"
+    )
+
+    response = upload(client, cohort, content.encode())
+
+    page = page_text(response)
+    assert response.status_code == 200
+    assert "Nobody was enrolled: the file has 2 problems" in page
+    assert "Line 3: The name must be 200 characters or fewer (this one has 250)." in page
+    assert "Line 4: The email address must be 320 characters or fewer (this one has 327)." in page
+    assert "Line 5" not in page
+    assert cohort.enrolments == []
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 1  # the administrator

@@ -28,7 +28,10 @@ def _read_password() -> str:
 
 def _provider(name: str | None) -> Provider:
     if name:
-        return people.provider_named(name, create=True)
+        try:
+            return people.provider_named(name, create=True)
+        except Problem as error:
+            raise click.UsageError(error.message) from error
     providers = db.session.scalars(select(Provider)).all()
     if len(providers) == 1:
         return providers[0]

@@ -23,6 +23,8 @@ from ..forms import DateInputField
 from ..models import Role
 
 NOT_ASSIGNED = 0
+NAME_LENGTH = "Enter a name of 200 characters or fewer"
+EMAIL_LENGTH = "Enter an email address of 320 characters or fewer"
 CSV_MAX_BYTES = 1024 * 1024
 
 
@@ -45,7 +47,10 @@ class CohortForm(FlaskForm):
     name = StringField(
         "Cohort name",
         description="For example, Community co-production September 2026.",
-        validators=[DataRequired("Enter a name for the cohort"), Length(max=200)],
+        validators=[
+            DataRequired("Enter a name for the cohort"),
+            Length(max=200, message="Enter a cohort name of 200 characters or fewer"),
+        ],
     )
     standard = SelectField("Standard", coerce=int)
     # The service checks that the planned end comes after the start.
@@ -62,13 +67,15 @@ class AssignForm(FlaskForm):
 
 class EnrolForm(AssignForm):
     name = StringField(
-        "Full name", validators=[DataRequired("Enter the learner's name"), Length(max=200)]
+        "Full name",
+        validators=[DataRequired("Enter the learner's name"), Length(max=200, message=NAME_LENGTH)],
     )
     email = EmailField(
         "Email address",
         description="We send the invitation to set a password here.",
         validators=[
             DataRequired("Enter the learner's email address"),
+            Length(max=320, message=EMAIL_LENGTH),
             Email("Enter an email address in the correct format, like name@example.org"),
         ],
     )
@@ -98,12 +105,14 @@ class UploadForm(AssignForm):
 
 class PersonForm(FlaskForm):
     name = StringField(
-        "Full name", validators=[DataRequired("Enter the person's name"), Length(max=200)]
+        "Full name",
+        validators=[DataRequired("Enter the person's name"), Length(max=200, message=NAME_LENGTH)],
     )
     email = EmailField(
         "Email address",
         validators=[
             DataRequired("Enter the person's email address"),
+            Length(max=320, message=EMAIL_LENGTH),
             Email("Enter an email address in the correct format, like name@example.org"),
         ],
     )

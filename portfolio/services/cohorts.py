@@ -7,7 +7,10 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import Cohort, Provider, Standard
 from . import audit
+from .people import too_long
 from .problems import Problem
+
+NAME_MAX = Cohort.__table__.c.name.type.length
 
 
 def create_cohort(
@@ -16,6 +19,8 @@ def create_cohort(
     name = name.strip()
     if not name:
         raise Problem("Enter a name for the cohort.", "name")
+    if problem := too_long(name, NAME_MAX, "The cohort's name"):
+        raise Problem(problem, "name")
     if planned_end <= start:
         raise Problem("The planned end date must be after the start date.", "planned_end_date")
     clash = db.session.scalar(

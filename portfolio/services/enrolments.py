@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..extensions import db
 from ..models import Cohort, Enrolment, Role, User, UserRole
 from . import audit
-from .people import email_problem, find_by_email, new_user, normalise_email
+from .people import email_problem, find_by_email, name_problem, new_user, normalise_email
 from .problems import Problem
 
 ULN = re.compile(r"\d{10}")
@@ -24,8 +24,8 @@ class LearnerProblem:
 def learner_problems(cohort: Cohort, name: str, email: str, uln: str) -> list[LearnerProblem]:
     """Everything wrong with enrolling this person on ``cohort``; empty when all is well."""
     problems = []
-    if not name.strip():
-        problems.append(LearnerProblem("name", "Enter the learner's name."))
+    if bad_name := name_problem(name, "the learner's"):
+        problems.append(LearnerProblem("name", bad_name))
     bad_email = email_problem(email)
     if bad_email:
         problems.append(LearnerProblem("email", bad_email))

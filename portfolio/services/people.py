@@ -10,15 +10,41 @@ from ..models import Provider, Role, User, UserRole
 from . import audit
 from .problems import Problem
 
+#: The longest name and email address the database holds (a longer one is refused with a reason,
+#: not a database error).
+NAME_MAX = User.__table__.c.name.type.length
+EMAIL_MAX = User.__table__.c.email.type.length
+PROVIDER_NAME_MAX = Provider.__table__.c.name.type.length
+
 
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
+
+
+def too_long(value: str, limit: int, what: str) -> str | None:
+    """A sentence saying ``what`` is too long, or None when it fits."""
+    if len(value) > limit:
+        return (
+            f"{what} must be {limit} characters or fewer (this one has {len(value)}). "
+            "Shorten it and try again."
+        )
+    return None
+
+
+def name_problem(name: str, whose: str = "the person's") -> str | None:
+    """A sentence saying what is wrong with a person's name, or None when it will do."""
+    name = (name or "").strip()
+    if not name:
+        return f"Enter {whose} name."
+    return too_long(name, NAME_MAX, "The name")
 
 
 def email_problem(email: str) -> str | None:
     """A sentence saying what is wrong with an email address, or None when it looks right."""
     if not email:
         return "Enter an email address."
+    if problem := too_long(email.strip(), EMAIL_MAX, "The email address"):
+        return problem
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
@@ -43,8 +69,8 @@ def staff(provider: Provider, role: Role) -> list[User]:
 
 
 def _check_new_person(provider: Provider, name: str, email: str) -> None:
-    if not name.strip():
-        raise Problem("Enter the person's name.", "name")
+    if problem := name_problem(name):
+        raise Problem(problem, "name")
     problem = email_problem(email)
     if problem:
         raise Problem(problem, "email")
@@ -137,6 +163,10 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
 def provider_named(name: str, *, create: bool = False) -> Provider | None:
     provider = db.session.scalar(select(Provider).where(Provider.name == name))
     if provider is None and create:
+        if not name.strip():
+            raise Problem("Enter the organisation's name.", "provider")
+        if problem := too_long(name, PROVIDER_NAME_MAX, "The organisation's name"):
+            raise Problem(problem, "provider")
         provider = Provider(name=name)
         db.session.add(provider)
         db.session.flush()
