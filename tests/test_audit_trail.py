@@ -101,3 +101,17 @@ def test_an_entry_about_a_new_object_names_it(app):
 
     assert entry.object_type == "Provider"
     assert entry.object_id == str(provider.id)
+
+
+def test_an_entry_about_the_signed_in_person_names_them_not_a_proxy(app, make_user):
+    """Services may pass ``current_user`` itself; the entry still names a User."""
+    from flask_login import current_user, login_user
+
+    person = make_user("assessor")
+    with app.test_request_context():
+        login_user(person)
+
+        entry = audit.record("roles_changed", current_user, actor=current_user)
+
+    assert (entry.object_type, entry.object_id) == ("User", str(person.id))
+    assert entry.actor_id == person.id

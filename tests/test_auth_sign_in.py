@@ -162,6 +162,21 @@ def test_sign_out_ends_the_session_even_for_a_copied_cookie(app, client, make_us
     assert audit_actions()[-1] == "signed_out"
 
 
+def test_the_sign_out_entry_names_the_person_who_signed_out(client, make_user):
+    person = make_user("assessor")
+    sign_in(client, person.email)
+
+    client.post("/sign-out")
+
+    entry = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert (entry.action, entry.object_type, entry.object_id) == (
+        "signed_out",
+        "User",
+        str(person.id),
+    )
+    assert entry.actor_id == person.id
+
+
 def test_sign_out_only_answers_a_post(client, make_user):
     sign_in(client, make_user("assessor").email)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.local import LocalProxy
 
 from ..extensions import db
 from ..models import AuditEntry
@@ -44,6 +45,12 @@ def _lock_chain():
         db.session.execute(db.text("SELECT pg_advisory_xact_lock(7250001)"))
 
 
+def _unwrap(value):
+    """The object behind a werkzeug proxy such as ``current_user``, so the entry names a User,
+    not a LocalProxy."""
+    return value._get_current_object() if isinstance(value, LocalProxy) else value
+
+
 def record(action: str, obj=None, *, actor=None, provider_id=None, **details) -> AuditEntry:
     """Add an audit entry to the current transaction; the caller commits with its own change.
 
@@ -51,6 +58,7 @@ def record(action: str, obj=None, *, actor=None, provider_id=None, **details) ->
     """
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
+    obj, actor = _unwrap(obj), _unwrap(actor)
     if provider_id is None and actor is not None:
         provider_id = actor.provider_id
     if has_request_context():
