@@ -402,6 +402,60 @@ def test_a_list_too_ambiguous_to_read_is_refused_rather_than_guessed(monkeypatch
     assert "indent each sub-list under its item" in str(refused.value)
 
 
+def test_headings_after_the_knowledge_list_start_sections_of_their_own():
+    data = import_nos((DATA / "trailing_headings.txt").read_bytes())
+
+    assert [c.text for c in data.knowledge_items] == [
+        "the allotment's rules", "how to store tools safely",
+    ]  # fmt: skip
+    assert data.sections == {
+        "Key terms": "Plot: an area of land let to one member",
+        "Validated": "Yes",
+    }
+    # "Date Approved" is the approval date, not an item numbered 14.
+    assert data.approved_on.isoformat() == "2024-02-14"
+    assert data.indicative_review_date.isoformat() == "2028-02-14"
+
+
+def test_a_closing_quote_ends_its_list_in_the_compact_layout():
+    text = "\n".join([
+        "Drive a forklift", "URN: LOG001", "Performance Criteria", "You must be able to",
+        '"P1. check the truck before use', 'P2. park the truck"', "Scope of driving",
+        '"Indoors and outdoors"', "Knowledge & Understanding", "You need to know and understand",
+        '"K1. the controls of the truck', 'K2. safe load limits"', "Key terms",
+        '"Load limit: the most the truck may lift"', "Date Approved", "30 Mar 2022",
+    ])  # fmt: skip
+
+    data = import_nos(text)
+
+    assert [c.text for c in data.performance_criteria] == [
+        "check the truck before use", "park the truck",
+    ]  # fmt: skip
+    assert [c.text for c in data.knowledge_items] == [
+        "the controls of the truck", "safe load limits",
+    ]  # fmt: skip
+    assert data.sections == {
+        "Scope of driving": "Indoors and outdoors",
+        "Key terms": "Load limit: the most the truck may lift",
+    }
+    assert data.approved_on.isoformat() == "2022-03-30"
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Knowledge & Understanding", "Knowledge and understanding", "KNOWLEDGE AND UNDERSTANDING",
+     "K&U", "K & U", "Underpinning knowledge", "Knowledge and Understanding:"],
+)  # fmt: skip
+def test_the_knowledge_heading_is_recognised_however_it_is_written(heading):
+    text = (
+        f"Drive a forklift\nPerformance criteria\n1. check the truck\n2. park the truck\n"
+        f"{heading}\n1. the controls\n"
+    )
+    data = import_nos(text)
+    assert [c.text for c in data.performance_criteria] == ["check the truck", "park the truck"]
+    assert [c.text for c in data.knowledge_items] == ["the controls"]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

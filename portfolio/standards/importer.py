@@ -13,7 +13,16 @@ from datetime import date, datetime
 from pydantic import ValidationError
 
 from . import text as text_cleaning
-from .layout import LIST_KINDS, VALUE_KINDS, Block, Line, split_blocks, unwrap_quotes
+from .layout import (
+    LIST_KINDS,
+    VALUE_KINDS,
+    Block,
+    Line,
+    Quoted,
+    looks_like_heading,
+    split_blocks,
+    unwrap_quotes,
+)
 from .numbered import SUB_MARKER, Item, ListError, numbered_item, parse_items
 from .schema import StandardData, describe_errors
 
@@ -46,10 +55,10 @@ def import_nos(source: str | bytes, urn: str | None = None, version: str | None 
 
 
 class _Reader:
-    def __init__(self, lines: list[Line], indents: dict[int, int]):
+    def __init__(self, quoted: Quoted, indents: dict[int, int]):
         self.indents = indents
-        self.last_line = max((n for n, t in lines if t), default=1)
-        self.blocks, self.values = split_blocks(lines)
+        self.last_line = max((n for n, t in quoted.lines if t), default=1)
+        self.blocks, self.values = split_blocks(quoted)
         self.keywords = self._take_trailing_keywords()
         self.field_lines: dict[str, int] = {}
 
@@ -60,10 +69,12 @@ class _Reader:
         first = {1, len(performance) + 1, performance[-1].number + 1}
         knowledge, knowledge_notes = self._list("knowledge", "Knowledge and understanding", first)
         sections = self._sections()
-        if performance_notes:
-            sections["Notes after the performance criteria"] = performance_notes
-        if knowledge_notes:
-            sections["Notes after the knowledge and understanding"] = knowledge_notes
+        for label, lines in (
+            ("Notes after the performance criteria", performance_notes),
+            ("Notes after the knowledge and understanding", knowledge_notes),
+        ):
+            for heading, content in trailing_sections(lines, label):
+                _add_section(sections, heading, content)
         fields = {
             "title": title,
             "urn": urn or self._value("urn") or self._value("original_urn") or provisional(title),
@@ -117,7 +128,7 @@ class _Reader:
     def _seen_list_before(self, block: Block) -> bool:
         return any(b.kind in LIST_KINDS for b in self.blocks[: self.blocks.index(block)])
 
-    def _list(self, kind: str, name: str, first=(1,)) -> tuple[list[Item], str]:
+    def _list(self, kind: str, name: str, first=(1,)) -> tuple[list[Item], list[Line]]:
         blocks = [b for b in self.blocks if b.kind == kind]
         if not blocks:
             raise NosImportError(
@@ -129,7 +140,7 @@ class _Reader:
         for block in blocks:
             found, left = parse_items(block.body, name, self.indents, first)
             items += found
-            notes += [left] if left else []
+            notes += [(0, "")] + left if left else []
         if not items:
             raise NosImportError(
                 f"Line {blocks[0].line}: the '{name}' section has no numbered items.",
@@ -139,7 +150,7 @@ class _Reader:
         self.field_lines[field] = blocks[0].line
         for number, item in enumerate(items, start=1):
             self.field_lines[f"{field} item {number}"] = item.line
-        return items, "\n\n".join(notes)
+        return items, notes
 
     def _value(self, kind: str) -> str:
         if kind in self.values:
@@ -173,10 +184,9 @@ class _Reader:
             ):
                 content = paragraphs(block.body, join_wrapped=False)
                 if content:
-                    label = block.label if block.label not in sections else f"{block.label} (2)"
-                    sections[label] = content
+                    _add_section(sections, block.label, content)
             elif block.kind == "free" and block.text_lines():
-                sections["Other text"] = paragraphs(block.body, join_wrapped=False)
+                _add_section(sections, "Other text", paragraphs(block.body, join_wrapped=False))
         return sections
 
     def _take_trailing_keywords(self) -> list[str]:
@@ -191,6 +201,41 @@ class _Reader:
             return []
         last.body.remove(lines[-1])
         return _split(lines[-1][1], ";")
+
+
+def trailing_sections(lines: list[Line], notes_label: str) -> list[tuple[str, str]]:
+    """Text after a list, split at short heading-like lines standing alone ("Key terms").
+
+    A heading-like line straight under such a heading is its content ("Validity", "Current").
+    Text before the first heading, and a heading with nothing under it, stay in the notes.
+    """
+    parts: list[tuple[str, list[Line]]] = [(notes_label, [])]
+    for index, (number, text) in enumerate(lines):
+        alone = index == 0 or not lines[index - 1][1]
+        has_content = len(parts) == 1 or any(t for _, t in parts[-1][1])
+        if text and alone and has_content and looks_like_heading(text):
+            parts.append((text.rstrip(":").strip(), []))
+        else:
+            parts[-1][1].append((number, text))
+    result: list[tuple[str, str]] = []
+    notes: list[Line] = []
+    for heading, body in parts:
+        content = paragraphs(body, join_wrapped=False)
+        if heading == notes_label or not content:
+            notes += [(0, "")] + ([] if heading == notes_label else [(0, heading)]) + body
+        else:
+            result.append((heading, content))
+    notes_text = paragraphs(notes, join_wrapped=False)
+    return ([(notes_label, notes_text)] if notes_text else []) + result
+
+
+def _add_section(sections: dict[str, str], heading: str, content: str) -> None:
+    """Sections keep their published headings; a repeated heading gets a number."""
+    label, copy = heading, 1
+    while label in sections:
+        copy += 1
+        label = f"{heading} ({copy})"
+    sections[label] = content
 
 
 def _criteria(items: list[Item], prefix: str) -> list[dict]:

@@ -3,7 +3,8 @@
 The UK Standards layout is a title, a few "Key: value" lines, an overview, then headed sections
 ("Performance criteria", "Knowledge and understanding", "Scope Performance", ..., "SOC Code").
 Pages copied from the website may put each list inside double quotes and drop the blank lines;
-we unwrap the quotes and rely on the headings, which every layout has.
+we unwrap the quotes and rely on the headings, which every layout has. There a closing quote
+also ends its section: an unquoted line after it is the heading of a section we may not know.
 """
 
 import re
@@ -21,11 +22,19 @@ HEADINGS = {
     "suite": "suite",
     "developed by": "developed_by",
     "approved on": "approved_on",
+    "date approved": "approved_on",
+    "approval date": "approved_on",
     "performance criteria": "performance",
     "knowledge and understanding": "knowledge",
+    "k and u": "knowledge",
+    "ku": "knowledge",
+    "underpinning knowledge": "knowledge",
+    "underpinning knowledge and understanding": "knowledge",
+    "what you need to know and understand": "knowledge",
     "version number": "version",
     "version": "version",
     "indicative review date": "review_date",
+    "review date": "review_date",
     "original urn": "original_urn",
     "relevant occupations": "occupations",
     "keywords": "keywords",
@@ -51,7 +60,9 @@ _INLINE = re.compile(r"^(?P<key>[^:]{2,60}):\s*(?P<value>\S.*)$")
 
 
 def normalise(text: str) -> str:
-    text = re.sub(r"\s+", " ", text.strip().lower()).rstrip(":").strip()
+    """Lower case, "&" as "and", spaces collapsed: "Knowledge & Understanding" is the heading."""
+    text = re.sub(r"\s*&\s*", " and ", text.strip().lower())
+    text = re.sub(r"\s+", " ", text).rstrip(":").strip()
     for intro in INTRODUCTIONS:  # "Performance criteria / You must be able to:"
         if text.endswith(intro) and text != intro:
             text = text[: -len(intro)].rstrip(" /:")
@@ -89,20 +100,33 @@ class Value:
     line: int
 
 
-def unwrap_quotes(lines: list[Line]) -> list[Line]:
+@dataclass
+class Quoted:
+    """Lines without the website's quotes, and which lines opened and closed a quoted block."""
+
+    lines: list[Line]
+    opened: set[int] = field(default_factory=set)
+    closed: set[int] = field(default_factory=set)
+
+
+def unwrap_quotes(lines: list[Line]) -> Quoted:
     """Remove the double quotes the website's copy puts around each list or paragraph block."""
-    result = list(lines)
+    result = Quoted(list(lines))
     index = 0
-    while index < len(result):
-        number, text = result[index]
+    while index < len(result.lines):
+        number, text = result.lines[index]
         if text.startswith('"') and text.endswith('"') and len(text) > 1 and text.count('"') == 2:
-            result[index] = (number, text[1:-1].strip())
+            result.lines[index] = (number, text[1:-1].strip())
+            result.opened.add(number)
+            result.closed.add(number)
         elif text.startswith('"') and text.count('"') % 2 == 1:
-            close = _closing_quote(result, index + 1)
+            close = _closing_quote(result.lines, index + 1)
             if close is not None:
-                result[index] = (number, text[1:].strip())
-                close_number, close_text = result[close]
-                result[close] = (close_number, close_text[:-1].strip())
+                result.lines[index] = (number, text[1:].strip())
+                close_number, close_text = result.lines[close]
+                result.lines[close] = (close_number, close_text[:-1].strip())
+                result.opened.add(number)
+                result.closed.add(close_number)
                 index = close
         index += 1
     return result
@@ -118,18 +142,30 @@ def _closing_quote(lines: list[Line], start: int) -> int | None:
     return None
 
 
-def split_blocks(lines: list[Line]) -> tuple[list[Block], dict[str, Value]]:
+def split_blocks(quoted: Quoted) -> tuple[list[Block], dict[str, Value]]:
     """Group lines under their headings; "Key: value" lines become values."""
     header = Block("header", "", 1)
     blocks = [header]
     values: dict[str, Value] = {}
     seen_list = False
-    for number, text in lines:
+    after_quote = False  # the last line with text closed a quoted block
+    for number, text in quoted.lines:
         current = blocks[-1]
         kind = heading_kind(text) if text else None
         inline = None if kind else _inline_value(text)
         intro = introduction(text) if text else None
-        if kind:
+        unknown_heading = (
+            after_quote and text and not (kind or inline or intro) and number not in quoted.opened
+        )
+        after_quote = number in quoted.closed if text else after_quote
+        if unknown_heading:
+            # Compact layout: the quoted block above has ended, so this is a heading we do not
+            # know (such as "Key terms"), or text of its own; never part of the block above.
+            if looks_like_heading(text):
+                blocks.append(Block("section", text.rstrip(":").strip(), number))
+            else:
+                blocks.append(Block("free", "", number, [(number, text)]))
+        elif kind:
             blocks.append(Block(kind, text.strip().rstrip(":").strip(), number))
             seen_list = seen_list or kind in LIST_KINDS
         elif inline:
@@ -152,6 +188,19 @@ def split_blocks(lines: list[Line]) -> tuple[list[Block], dict[str, Value]]:
         else:
             current.body.append((number, text))
     return blocks, values
+
+
+def looks_like_heading(text: str) -> bool:
+    """A short capitalised line that ends no sentence: "Key terms", "Date Approved"."""
+    first = text[:1]
+    return (
+        first.isalpha()
+        and first.isupper()
+        and len(text.split()) <= 8
+        and len(text) <= 60
+        and ":" not in text.rstrip(":")
+        and not text.endswith((".", ",", ";", "!", "?"))
+    )
 
 
 def _inline_value(text: str) -> tuple[str, str] | None:

@@ -10,7 +10,7 @@ What real text does, and how we read it:
 - headings between items (elements, knowledge sub-headings): the group of the items below;
 - an item ending in ":" followed by a list restarting at 1, "- " bullets or "a)" letters: part of
   that item, kept on their own lines with their markers as published;
-- text after the last item that is no item: returned as notes, never lost.
+- text after the last item that is no item: returned as it stands, never lost.
 """
 
 import copy
@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .layout import Line, introduction
+from .layout import Line, introduction, looks_like_heading
 
 _CODED = re.compile(
     r"^(?P<prefix>PC|P|KU|K)\s?(?P<n>\d{1,3})(?!\d)(?P<punct>[.):](?!\d))?(?:\s+|$)(?P<text>.*)$"
@@ -79,6 +79,7 @@ class _SubList:
 class _State:
     items: list[Item] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)  # heading lines waiting for their items
+    pending_from: int = 0  # where in the body the pending lines start
     group: str = ""
     style: str | None = None  # numbering style of the main list: "P", "K", "plain"...
     punct: str = ""  # the punctuation after the main list's numbers ("" when bare)
@@ -105,8 +106,8 @@ def numbered_item(text: str) -> Marker | None:
 
 def parse_items(
     body: list[Line], name: str, indents: dict[int, int] | None = None, first=(1,)
-) -> tuple[list[Item], str]:
-    """The items of one list section, and any text left after them.
+) -> tuple[list[Item], list[Line]]:
+    """The items of one list section, and the lines left after them (blank lines kept).
 
     ``indents`` maps line numbers to indentation; ``first`` lists the numbers a list numbered
     with bare numbers may start at (knowledge items may be numbered on from the criteria).
@@ -115,7 +116,8 @@ def parse_items(
     for item in state.items:
         if not item.lines[0]:
             raise ListError(item.line, f"{name} item {item.number} has no text.")
-    return state.items, "\n".join(state.pending)
+    left = body[state.pending_from :] if state.pending else []
+    return state.items, [(n, t) for n, t in left if not introduction(t)]
 
 
 class _ListReader:
@@ -228,7 +230,7 @@ class _ListReader:
 
     def _text(self, state: _State, index: int, text: str, indent: int) -> None:
         if not state.items or state.pending:
-            state.pending.append(text)
+            self._pend(state, index, text)
             return
         current = state.items[-1]
         if SUB_MARKER.match(text):
@@ -240,9 +242,15 @@ class _ListReader:
         elif _is_heading(
             text, state.blank_before or indent < current.indent, state, self.body[index + 1 :]
         ):
-            state.pending.append(text)
+            self._pend(state, index, text)
         else:
             _continue(current, text)
+
+    @staticmethod
+    def _pend(state: _State, index: int, text: str) -> None:
+        if not state.pending:
+            state.pending_from = index
+        state.pending.append(text)
 
     def _misnumbered(self, state: _State, number: int) -> str:
         current = state.items[-1]
@@ -274,14 +282,14 @@ def _is_heading(text: str, blank_before: bool, state: _State, rest: list[Line]) 
         return False
     if blank_before:
         return True
-    # Compact layout (no blank lines): a short line that ends nothing and starts a new group.
+    if _CONNECTOR_END.search(state.items[-1].lines[-1]):
+        return False  # "... report hazards to the" / "Responsible Person"
     upcoming = next((t for _, t in rest if t), "")
-    return (
-        numbered_item(upcoming) is not None
-        and len(text.split()) <= 15
-        and not text.endswith((".", ",", ";"))
-        and not _CONNECTOR_END.search(state.items[-1].lines[-1])
-    )
+    if numbered_item(upcoming) is not None:
+        # Compact layout (no blank lines): a short line that ends nothing starts a new group.
+        return len(text.split()) <= 15 and not text.endswith((".", ",", ";"))
+    # A heading standing alone after the last item ("Key terms", then a blank line, then text).
+    return bool(rest) and not rest[0][1] and looks_like_heading(text)
 
 
 def _continue(item: Item, text: str) -> None:
