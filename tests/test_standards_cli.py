@@ -56,17 +56,56 @@ def test_import_writes_into_the_criteria_folder_and_never_overwrites_by_accident
     app, runner, tmp_path
 ):
     app.config["CRITERIA_DIR"] = str(tmp_path)
+    written = tmp_path / "ccsch99-v1.yaml"
 
     first = runner.invoke(args=["standards", "import", str(SEED), "--urn", "CCSCH99"])
-    again = runner.invoke(args=["standards", "import", str(SEED), "--urn", "CCSCH99"])
-    forced = runner.invoke(args=["standards", "import", str(SEED), "--urn", "CCSCH99", "--force"])
-
-    written = tmp_path / "ccsch99-v1.yaml"
     assert first.exit_code == 0 and first.output.endswith(f"-> {written}\n")
+
+    changed = written.read_text(encoding="utf-8").replace(
+        "text: take sufficient time to clarify", "text: take time to clarify"
+    )
+    written.write_text(changed, encoding="utf-8")
+    again = runner.invoke(args=["standards", "import", str(SEED), "--urn", "CCSCH99"])
+
     assert again.exit_code == 1
-    assert "already exists" in again.output and "--force" in again.output
+    assert "already exists with different criteria (PC2 text differs)" in again.output
+    assert "--force" in again.output
+    assert written.read_text(encoding="utf-8") == changed
+
+    forced = runner.invoke(args=["standards", "import", str(SEED), "--urn", "CCSCH99", "--force"])
     assert forced.exit_code == 0
-    assert read_standard_file(written).urn == "CCSCH99"
+    assert read_standard_file(written).performance_criteria[1].text.startswith("take sufficient")
+
+
+def test_importing_the_seed_again_over_its_shipped_file_keeps_the_file_and_succeeds(
+    app, runner, tmp_path
+):
+    app.config["CRITERIA_DIR"] = str(tmp_path)
+    kept = tmp_path / SHIPPED.name
+    shipped = SHIPPED.read_text(encoding="utf-8")
+    kept.write_text(shipped + "# a note added by hand\n", encoding="utf-8")
+
+    result = runner.invoke(args=["standards", "import", str(SEED)])
+
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"Imported {TITLE}: 13 performance criteria, 14 knowledge items -> {kept}\n"
+    )
+    # The hand-written guidance (the nine top tips) and the note are still there.
+    assert kept.read_text(encoding="utf-8") == shipped + "# a note added by hand\n"
+    assert len(read_standard_file(kept).guidance_notes) == 9
+
+
+def test_importing_over_a_file_that_holds_another_standard_is_refused(runner, tmp_path):
+    other = tmp_path / "other.yaml"
+    document = read_standard_file(SHIPPED).model_copy(update={"urn": "OTHER1"})
+    other.write_text(dump(document), encoding="utf-8")
+
+    result = runner.invoke(args=["standards", "import", str(SEED), "-o", str(other)])
+
+    assert result.exit_code == 1
+    assert "already exists and holds OTHER1 version 1" in result.output
+    assert read_standard_file(other).urn == "OTHER1"
 
 
 def test_importing_text_that_is_not_a_nos_says_why_and_writes_nothing(app, runner, tmp_path):

@@ -12,9 +12,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import db
 from ..models import Standard
 from .datafile import (
+    LISTS,
     SUFFIXES,
     StandardFileError,
+    canonical,
     canonical_json,
+    differences,
     file_name,
     read_standard_file,
     write_standard_file,
@@ -43,18 +46,42 @@ def import_command(source, output, urn, version, force):
     data = _import(source, urn, version)
     target = output or Path(current_app.config["CRITERIA_DIR"]) / file_name(data)
     if target.exists() and not force:
-        raise click.ClickException(
-            f"{target} already exists (it may hold guidance added by hand). "
-            "Use --force to overwrite it or -o to write somewhere else."
-        )
-    try:
-        write_standard_file(data, target)
-    except OSError as error:
-        raise click.ClickException(f"Could not write {target}: {error.strerror}.") from None
+        _refuse_unless_same_standard(target, data)  # the same standard: leave its guidance be
+    else:
+        try:
+            write_standard_file(data, target)
+        except OSError as error:
+            raise click.ClickException(f"Could not write {target}: {error.strerror}.") from None
     click.echo(
         f"Imported {data.title}: {len(data.performance_criteria)} performance criteria, "
         f"{len(data.knowledge_items)} knowledge items -> {target}"
     )
+
+
+def _refuse_unless_same_standard(target: Path, data: StandardData) -> None:
+    """An existing file may hold guidance added by hand: keep it when it is the same standard
+    (URN, version, criteria and knowledge), refuse when it is not."""
+    advice = "Use --force to overwrite it or -o to write somewhere else."
+    try:
+        existing = read_standard_file(target)
+    except StandardFileError as error:
+        raise click.ClickException(
+            f"{target} already exists and cannot be read ({error.field}: {error.problem}). "
+            + advice
+        ) from None
+    if (existing.urn, existing.version) != (data.urn, data.version):
+        raise click.ClickException(
+            f"{target} already exists and holds {existing.urn} version {existing.version}, "
+            f"not {data.urn} version {data.version}. " + advice
+        )
+    changed = differences(canonical(existing), canonical(data), LISTS)
+    if changed:
+        raise click.ClickException(
+            f"{target} already exists with different criteria ({changed[0]}). A loaded version "
+            "is never changed in place: import the changed standard with a new --version, or "
+            + advice[0].lower()
+            + advice[1:]
+        )
 
 
 @standards_group.command("list")

@@ -70,6 +70,41 @@ def canonical_json(data: StandardData, indent: int | None = 2) -> str:
     return json.dumps(canonical(data), indent=indent, sort_keys=True, ensure_ascii=False)
 
 
+LISTS = ("performance_criteria", "knowledge")
+
+
+def differences(before: dict, after: dict, fields=None) -> list[str]:
+    """What changed between two canonical documents, item by item, in reading order:
+    ``["PC3 text differs", "K15 is new", "title differs"]``."""
+    found = []
+    for field in fields or sorted(set(before) | set(after), key=_reading_order):
+        old, new = before.get(field), after.get(field)
+        if field in LISTS:
+            found += _item_differences(old or [], new or [])
+        elif old != new:
+            found.append(f"{field} differs")
+    return found
+
+
+def _reading_order(field: str) -> tuple[int, str]:
+    first = ("title", "urn", "version", *LISTS)
+    return (first.index(field), "") if field in first else (len(first), field)
+
+
+def _item_differences(before: list[dict], after: list[dict]) -> list[str]:
+    found = []
+    for old, new in zip(before, after, strict=False):
+        if old["code"] != new["code"]:
+            found.append(f"{old['code']} is now {new['code']}")
+            continue
+        for key in sorted(set(old) | set(new), key=lambda k: (k != "text", k)):
+            if key != "code" and old.get(key, "") != new.get(key, ""):
+                found.append(f"{new['code']} {key} differs")
+    found += [f"{item['code']} is new" for item in after[len(before) :]]
+    found += [f"{item['code']} is missing" for item in before[len(after) :]]
+    return found
+
+
 def content_hash(data: StandardData) -> str:
     return hashlib.sha256(canonical_json(data, indent=None).encode("utf-8")).hexdigest()
 
