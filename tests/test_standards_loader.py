@@ -103,11 +103,95 @@ def test_changed_content_for_a_loaded_version_is_refused_naming_file_and_field(a
         load_directory(tmp_path)
 
     message = str(refused.value)
-    assert str(path) in message
-    assert "knowledge_items" in message
+    assert message.startswith(f"{path}: knowledge_items: K14 text differs from ")
     assert "never changed in place" in message
     standard = db.session.scalars(select(Standard)).one()
     assert standard.criterion("K14").text.startswith("why it is important to give and receive")
+
+
+@pytest.mark.parametrize(
+    ("change", "first"),
+    [
+        (lambda d: d.update(title="Develop co-productions"), "title: title differs"),
+        (lambda d: d["performance_criteria"][2].update(text="work with stakeholders"),
+         "performance_criteria: PC3 text differs"),
+        (lambda d: d["performance_criteria"].append({"code": "PC14", "text": "evaluate"}),
+         "performance_criteria: PC14 is new"),
+        (lambda d: d["knowledge_items"][0].update(group="Why co-produce"),
+         "knowledge_items: K1 group differs"),
+        (lambda d: d.update(approved_on="2023-01-01"), "approved_on: approved_on differs"),
+    ],
+)  # fmt: skip
+def test_a_changed_published_text_is_refused_naming_the_first_difference(
+    app, tmp_path, change, first
+):
+    load_directory()
+    document = seed_document()
+    change(document)
+    document["guidance"] = "New guidance that would be fine on its own."
+    path = write(tmp_path, document)
+
+    with pytest.raises(StandardFileError) as refused:
+        load_directory(tmp_path)
+
+    assert str(refused.value).startswith(f"{path}: {first} from ")
+    standard = db.session.scalars(select(Standard)).one()
+    assert standard.guidance_md != "New guidance that would be fine on its own."
+
+
+def test_changed_guidance_updates_the_loaded_standard_in_place_and_is_audited(app, tmp_path):
+    load_directory()
+    standard = db.session.scalars(select(Standard)).one()
+    before = (standard.id, standard.content_hash, [c.id for c in standard.criteria])
+    document = seed_document()
+    document["guidance"] = "Co-production is **shared** work."
+    document["guidance_notes"][0]["text"] = "Start by listening."
+    document["performance_criteria"][2]["guidance"] = "Who else should be in the room?"
+    write(tmp_path, document)
+
+    lines = load_directory(tmp_path)
+
+    assert lines == [f"Updated guidance for {document['title']} ({document['urn']} v1)"]
+    db.session.expire_all()
+    standard = db.session.scalars(select(Standard)).one()
+    assert (standard.id, standard.content_hash, [c.id for c in standard.criteria]) == before
+    assert standard.guidance_md == "Co-production is **shared** work."
+    assert standard.guidance_notes[0]["text"] == "Start by listening."
+    assert standard.criterion("PC3").guidance_md == "Who else should be in the room?"
+    assert standard.keywords and standard.details["sections"]  # the rest is as it was
+    entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert entry.action == "standard_guidance_updated"
+    assert entry.details["changed"] == [
+        "PC3 guidance differs", "guidance differs", "guidance_notes differs",
+    ]  # fmt: skip
+    assert load_directory(tmp_path)[0].startswith("Already loaded")
+
+
+def test_a_standard_loaded_with_an_older_kind_of_hash_is_still_recognised(app):
+    load_directory()
+    standard = db.session.scalars(select(Standard)).one()
+    standard.content_hash = "0" * 64  # as written before guidance was left out of the hash
+    db.session.commit()
+
+    assert load_directory()[0].startswith("Already loaded")
+
+    assert standard.content_hash == content_hash(read_standard_file(SEED_FILE))
+
+
+def test_the_content_hash_covers_the_published_standard_not_its_guidance():
+    data = read_standard_file(SEED_FILE)
+    unguided = data.model_copy(
+        update={
+            "guidance": "",
+            "guidance_notes": [],
+            "performance_criteria": [
+                c.model_copy(update={"guidance": "x"}) for c in data.performance_criteria
+            ],
+        }
+    )
+    retitled = data.model_copy(update={"title": "Another title"})
+    assert content_hash(unguided) == content_hash(data)
+    assert content_hash(retitled) != content_hash(data)
 
 
 def test_comments_and_layout_are_not_a_change(app, tmp_path):

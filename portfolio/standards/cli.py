@@ -77,7 +77,7 @@ def _refuse_unless_same_standard(target: Path, data: StandardData) -> None:
     changed = differences(canonical(existing), canonical(data), LISTS)
     if changed:
         raise click.ClickException(
-            f"{target} already exists with different criteria ({changed[0]}). A loaded version "
+            f"{target} already exists with different criteria ({changed[0][1]}). A loaded version "
             "is never changed in place: import the changed standard with a new --version, or "
             + advice[0].lower()
             + advice[1:]

@@ -1,8 +1,10 @@
 """Reading and writing ``criteria/`` files, and the canonical form a standard is compared in.
 
 The canonical form (sorted-key JSON of the validated data) is what ``standards show --json``
-prints and what ``Standard.content_hash`` hashes, so comments and layout in the YAML never count
-as a change, but any change to a text, a date or guidance does.
+prints. Its published part (everything but the provider's guidance) is what identifies a
+standard version and what ``Standard.content_hash`` hashes: comments and layout in the YAML
+never count as a change, guidance is the provider's to update, and any change to a published
+text, code or date makes a different standard.
 """
 
 import hashlib
@@ -71,18 +73,30 @@ def canonical_json(data: StandardData, indent: int | None = 2) -> str:
 
 
 LISTS = ("performance_criteria", "knowledge")
+#: Local to the provider, not part of the published standard.
+GUIDANCE_FIELDS = ("guidance", "guidance_notes")
 
 
-def differences(before: dict, after: dict, fields=None) -> list[str]:
-    """What changed between two canonical documents, item by item, in reading order:
-    ``["PC3 text differs", "K15 is new", "title differs"]``."""
+def published(data: StandardData) -> dict:
+    """The canonical document without the provider's guidance: what the standard says."""
+    document = canonical(data)
+    for field in GUIDANCE_FIELDS:
+        document.pop(field, None)
+    for field in LISTS:
+        document[field] = [{k: v for k, v in c.items() if k != "guidance"} for c in document[field]]
+    return document
+
+
+def differences(before: dict, after: dict, fields=None) -> list[tuple[str, str]]:
+    """What changed between two canonical documents, item by item, in reading order, each as
+    ``(field, description)``: ``("performance_criteria", "PC3 text differs")``."""
     found = []
     for field in fields or sorted(set(before) | set(after), key=_reading_order):
         old, new = before.get(field), after.get(field)
         if field in LISTS:
-            found += _item_differences(old or [], new or [])
+            found += [(field, change) for change in _item_differences(old or [], new or [])]
         elif old != new:
-            found.append(f"{field} differs")
+            found.append((field, f"{field} differs"))
     return found
 
 
@@ -106,7 +120,9 @@ def _item_differences(before: list[dict], after: list[dict]) -> list[str]:
 
 
 def content_hash(data: StandardData) -> str:
-    return hashlib.sha256(canonical_json(data, indent=None).encode("utf-8")).hexdigest()
+    """The fingerprint of the published content (guidance left out)."""
+    document = json.dumps(published(data), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
 
 def file_name(data: StandardData) -> str:

@@ -2,7 +2,8 @@
 
 Every file is read and checked before anything is written, so one bad file leaves the database as
 it was. A standard version portfolios may already use is never changed in place: the same URN and
-version with different content is refused; a new version is a new ``Standard`` record.
+version with different published content is refused; a new version is a new ``Standard`` record.
+Guidance is the provider's own, not the published standard's, so it is updated in place.
 """
 
 from pathlib import Path
@@ -13,7 +14,15 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Criterion, CriterionKind, Standard
 from ..services import audit
-from .datafile import SUFFIXES, StandardFileError, canonical, content_hash, read_standard_file
+from .datafile import (
+    SUFFIXES,
+    StandardFileError,
+    canonical,
+    content_hash,
+    differences,
+    published,
+    read_standard_file,
+)
 from .schema import StandardData
 
 
@@ -29,29 +38,23 @@ def load_directory(directory=None) -> list[str]:
 def load_files(paths: list[Path]) -> list[str]:
     checked = [(path, read_standard_file(path)) for path in paths]
     _refuse_duplicates(checked)
-    messages, new = [], []
+    messages, new, guided, same = [], [], [], []
     for path, data in checked:
         existing = find_standard(data.urn, data.version)
         label = f"{data.title} ({data.urn} v{data.version})"
         if existing is None:
             new.append((path, data))
             messages.append(f"Loaded {label}")
-        elif existing.content_hash != content_hash(data):
-            source = existing.source_file or "another file"
-            raise StandardFileError(
-                path,
-                [
-                    (
-                        field,
-                        f"differs from {data.urn} version {data.version} already loaded from "
-                        f"{source}; a loaded version is never changed in place, so give the "
-                        "changed standard a new version",
-                    )
-                    for field in _changed_fields(existing, data)
-                ],
-            )
+            continue
+        loaded = standard_data(existing)
+        _refuse_changed_content(path, existing, loaded, data)
+        changed = [change for _, change in differences(canonical(loaded), canonical(data))]
+        if changed:  # the published content is the same, so only guidance differs
+            guided.append((path, data, existing, changed))
+            messages.append(f"Updated guidance for {label}")
         else:
             messages.append(f"Already loaded {label}")
+        same.append((existing, data))
     try:
         for path, data in new:
             standard = build_standard(data, path.name)
@@ -65,6 +68,18 @@ def load_files(paths: list[Path]) -> list[str]:
                 content_hash=standard.content_hash,
                 source_file=path.name,
             )
+        for path, data, standard, changed in guided:
+            update_guidance(standard, data)
+            audit.record(
+                "standard_guidance_updated",
+                standard,
+                urn=data.urn,
+                version=data.version,
+                changed=changed,
+                source_file=path.name,
+            )
+        for standard, data in same:
+            standard.content_hash = content_hash(data)  # refreshes a hash of an older kind
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -72,10 +87,35 @@ def load_files(paths: list[Path]) -> list[str]:
     return messages
 
 
-def _changed_fields(existing: Standard, data: StandardData) -> list[str]:
-    before, after = canonical(standard_data(existing)), canonical(data)
-    changed = [key for key in after if before.get(key) != after[key]]
-    return [("knowledge_items" if key == "knowledge" else key) for key in changed] or ["(content)"]
+def _refuse_changed_content(path, existing: Standard, loaded: StandardData, data: StandardData):
+    """The published content of a loaded version is never changed in place."""
+    changed = differences(published(loaded), published(data))
+    if not changed:
+        return
+    field, first = changed[0]
+    others = len(changed) - 1
+    more = f" (and {others} more change{'s' if others > 1 else ''})" if others else ""
+    raise StandardFileError(
+        path,
+        [
+            (
+                "knowledge_items" if field == "knowledge" else field,
+                f"{first}{more} from {data.urn} version {data.version} already loaded from "
+                f"{existing.source_file or 'another file'}; a loaded version is never changed "
+                "in place, so give the changed standard a new version",
+            )
+        ],
+    )
+
+
+def update_guidance(standard: Standard, data: StandardData) -> None:
+    """Guidance is the provider's, not the published standard's: it may change in place."""
+    standard.guidance_md = data.guidance
+    notes = [note.model_dump() for note in data.guidance_notes]
+    standard.details = {**(standard.details or {}), "guidance_notes": notes}
+    guidance = {c.code: c.guidance for c in data.performance_criteria + data.knowledge_items}
+    for criterion in standard.criteria:
+        criterion.guidance_md = guidance[criterion.code]
 
 
 def find_standard(urn: str, version: str) -> Standard | None:
