@@ -18,6 +18,8 @@ DEFAULTS = {
     "CRITERIA_DIR": str(PROJECT_ROOT / "criteria"),
     "FRONTEND_DIR": str(PROJECT_ROOT / "node_modules"),
     "MAX_UPLOAD_BYTES": MAX_UPLOAD_BYTES_DEFAULT,
+    #: one whole request (several files in the plain form); None: 4 × MAX_UPLOAD_BYTES
+    "MAX_REQUEST_BYTES": None,
     "INVITATION_HOURS": 72,
     "RESET_HOURS": 2,
     "SIGNIN_MAX_FAILURES": 5,  # failed sign-ins per email address within the window
@@ -46,6 +48,7 @@ ENVIRONMENT = {
     "EVIDENCE_DIR": "EVIDENCE_DIR",
     "CRITERIA_DIR": "CRITERIA_DIR",
     "MAX_UPLOAD_BYTES": "MAX_UPLOAD_BYTES",
+    "MAX_REQUEST_BYTES": "MAX_REQUEST_BYTES",
     "MAIL_SERVER": "MAIL_SERVER",
     "MAIL_PORT": "MAIL_PORT",
     "MAIL_USERNAME": "MAIL_USERNAME",
@@ -54,8 +57,11 @@ ENVIRONMENT = {
     "MAIL_USE_TLS": "MAIL_USE_TLS",
     "SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
     "PROXY_COUNT": "PROXY_COUNT",
+    #: keys the audit trail's hashes; without it a key is derived from SECRET_KEY. Before rotating
+    #: SECRET_KEY, set AUDIT_KEY to the old SECRET_KEY so earlier entries still verify.
+    "AUDIT_KEY": "AUDIT_KEY",
 }
-INTEGER_KEYS = {"MAX_UPLOAD_BYTES", "MAIL_PORT", "PROXY_COUNT"}
+INTEGER_KEYS = {"MAX_UPLOAD_BYTES", "MAX_REQUEST_BYTES", "MAIL_PORT", "PROXY_COUNT"}
 BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS"}
 
 
@@ -88,8 +94,11 @@ def configure(app, test_config=None):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
     if app.config["SESSION_COOKIE_SECURE"]:
         app.config["REMEMBER_COOKIE_SECURE"] = True
-    # Flask refuses request bodies above MAX_CONTENT_LENGTH with 413; allow form fields on top.
-    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_BYTES"]) + 1024 * 1024
+    # Flask refuses request bodies above MAX_CONTENT_LENGTH with 413. The plain form sends
+    # several files in one request; each file is held to MAX_UPLOAD_BYTES as it streams in.
+    if not app.config.get("MAX_REQUEST_BYTES"):
+        app.config["MAX_REQUEST_BYTES"] = 4 * int(app.config["MAX_UPLOAD_BYTES"])
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_REQUEST_BYTES"])
 
 
 def normalise_database_url(url: str) -> str:

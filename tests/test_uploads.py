@@ -149,25 +149,6 @@ def test_consent_must_be_answered_when_files_are_attached(app, client, draft):
 # ----------------------------------------------------------------------------- refusals
 
 
-def test_an_oversized_file_gets_the_friendly_too_large_page(app, client, draft):
-    app.config["MAX_UPLOAD_BYTES"] = 1000
-    app.config["MAX_CONTENT_LENGTH"] = 1000 + 1024 * 1024
-    response = upload(client, draft, (b"%PDF-1.4" + bytes(5000), "big.pdf"), as_json=False)
-    assert response.status_code == 413
-    page = response.get_data(as_text=True)
-    assert "That file is too large" in page
-    assert "Each file can be at most 1000 bytes" in page
-    assert_nothing_kept(app)
-
-
-def test_a_request_over_the_total_limit_is_refused_before_it_is_read(app, client, draft):
-    app.config["MAX_CONTENT_LENGTH"] = 2000
-    response = upload(client, draft, (b"%PDF-1.4" + bytes(5000), "big.pdf"))
-    assert response.status_code == 413
-    assert response.json["error"] == "That file is too large"
-    assert_nothing_kept(app)
-
-
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [

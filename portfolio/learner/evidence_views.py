@@ -6,10 +6,10 @@ Each view parses its input, asks ``policy``, and calls a service; the services e
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from werkzeug.exceptions import ClientDisconnected
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
 from .. import policy
-from ..errors import render_error
+from ..errors import human_size, render_error
 from ..extensions import db
 from ..models import Evidence, EvidenceFile
 from ..services import evidence as evidence_service
@@ -17,7 +17,7 @@ from ..services import evidence_files
 from ..services.evidence import EvidenceProblem
 from ..services.filetypes import ACCEPT_ATTRIBUTE, ACCEPTED_SUMMARY
 from ..services.markdown import render_markdown
-from ..services.uploads import UploadRefused, streams_to_storage
+from ..services.uploads import FileTooLarge, UploadRefused, streams_to_storage
 from .forms import EvidenceForm, SubmitForm, UploadForm, consent_value
 from .mapping import MappingChoice, read_mappings
 from .views import bp, load_enrolment
@@ -30,6 +30,21 @@ def upload_cut_off(error):
         400,
         "The upload stopped before it finished, so nothing was saved. "
         "Check your connection, then upload the file again.",
+    )
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error):
+    """Name the file that was over the per-file limit; if the whole request was over its
+    limit (several files in the plain form), explain both limits."""
+    if isinstance(error, FileTooLarge):
+        return render_error(413, error.description)
+    return render_error(
+        413,
+        f"Each file can be at most {human_size(current_app.config['MAX_UPLOAD_BYTES'])}, and "
+        "the files you upload at once can be at most "
+        f"{human_size(current_app.config['MAX_CONTENT_LENGTH'])} altogether. Nothing was "
+        "saved. Upload fewer files at a time, or smaller ones.",
     )
 
 
@@ -73,6 +88,7 @@ def _upload_settings() -> dict:
         "accept": ACCEPT_ATTRIBUTE,
         "accepted_summary": ACCEPTED_SUMMARY,
         "max_bytes": current_app.config["MAX_UPLOAD_BYTES"],
+        "max_request_bytes": current_app.config["MAX_CONTENT_LENGTH"],
     }
 
 

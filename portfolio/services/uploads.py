@@ -17,6 +17,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import Forbidden, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser, MultiPartParser
 
+from ..errors import human_size
 from ..storage import Writer, get_storage
 from . import filetypes
 from .filetypes import FileType
@@ -32,12 +33,23 @@ def streams_to_storage(view):
     return view
 
 
+class FileTooLarge(RequestEntityTooLarge):
+    """One file of an upload grew past the per-file limit while it streamed in."""
+
+    def __init__(self, name: str, limit: int):
+        super().__init__(
+            f"{name} is larger than {human_size(limit)}, the most one file can be. "
+            "Nothing was saved. Make the file smaller or split it, then upload it again."
+        )
+
+
 class StagedUpload:
     """One uploaded file on its way into storage, refusing to grow past the size limit."""
 
-    def __init__(self, writer: Writer, limit: int):
+    def __init__(self, writer: Writer, limit: int, name: str = "unnamed file"):
         self.writer = writer
         self.limit = limit
+        self.name = name
 
     @property
     def size(self) -> int:
@@ -49,7 +61,7 @@ class StagedUpload:
 
     def write(self, data: bytes) -> int:
         if self.writer.size + len(data) > self.limit:
-            raise RequestEntityTooLarge()
+            raise FileTooLarge(self.name, self.limit)
         return self.writer.write(data)
 
     def seek(self, offset: int, whence: int = 0) -> int:
@@ -132,7 +144,9 @@ class StreamingRequest(Request):
             )
         if not current_user.is_authenticated:
             raise Forbidden()  # nobody signed in gets to write a byte to evidence storage
-        staged = StagedUpload(get_storage().writer(), current_app.config["MAX_UPLOAD_BYTES"])
+        staged = StagedUpload(
+            get_storage().writer(), current_app.config["MAX_UPLOAD_BYTES"], display_name(filename)
+        )
         self.__dict__.setdefault("staged_uploads", []).append(staged)
         return staged
 
