@@ -29,18 +29,27 @@ def audit_group():
 @audit_group.command("verify")
 @with_appcontext
 def audit_verify():
-    """Check that no audit entry was changed, removed or inserted behind the app's back."""
-    from .services.audit import verify
+    """Check that no audit entry was changed, removed or inserted behind the app's back.
+
+    Needs the same AUDIT_KEY (or, without it, SECRET_KEY) as the application that wrote them.
+    """
+    from .services.audit_chain import verify
 
     result = verify()
     if result.ok:
         click.echo(f"Audit trail intact: {result.checked} entries checked.")
         return
-    click.echo(
-        f"Audit trail broken at entry {result.first_bad_id}: {result.reason} "
-        f"({result.checked} entries before it are intact).",
-        err=True,
-    )
+    if result.first_bad_id is None:
+        click.echo(
+            f"Audit trail broken: {result.reason} ({result.checked} entries checked are intact).",
+            err=True,
+        )
+    else:
+        click.echo(
+            f"Audit trail broken at entry {result.first_bad_id}: {result.reason} "
+            f"({result.checked} entries before it are intact).",
+            err=True,
+        )
     raise SystemExit(1)
 
 

@@ -1,8 +1,8 @@
-"""The append-only audit trail. Each entry carries the hash of the one before it."""
+"""The append-only audit trail: a keyed hash chain, and a seal naming its newest entry."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -20,6 +20,20 @@ class AuditEntry(db.Model):
     object_id: Mapped[str] = mapped_column(String(64), default="")
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
+    #: HMAC-SHA256 under the audit key of this entry's fields and ``prev_hash``
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
-    actor = relationship("User")
+    actor = relationship("User", foreign_keys=[actor_id])
+
+
+class AuditSeal(db.Model):
+    """One row naming the newest entry and its hash, with a MAC under the audit key. Written in
+    the same transaction as each entry, so deleting the newest entries (which leaves a shorter
+    chain that is intact) is found by ``audit verify``."""
+
+    __table_args__ = (CheckConstraint("id = 1", name="one_audit_seal"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int]
+    last_hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
