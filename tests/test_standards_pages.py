@@ -42,7 +42,7 @@ def test_a_standard_page_shows_its_metadata_overview_and_every_criterion(client,
         "Developed by Creative & Cultural Skills",
         "Approved on 30 March 2022",
         "Indicative review date 30 March 2026",
-        "Relevant occupations Archaeology and Archaeological Sciences, Artistic",
+        "Relevant occupations Archaeology and Archaeological Sciences Artistic",
     ):
         assert fact in page
     assert "Overview This standard is about developing and delivering co-productions" in page
@@ -51,6 +51,16 @@ def test_a_standard_page_shows_its_metadata_overview_and_every_criterion(client,
     assert "K14 why it is important to give and receive constructive feedback" in page
     assert "Keywords partnerships, relationships, collaboration" in page
     assert "Originating Organisation Creative and Cultural Skills" in page
+
+
+def test_relevant_occupations_are_listed_one_per_item_even_with_commas_in_names(client, standard):
+    html = client.get(f"/standards/{standard.id}").get_data(as_text=True)
+
+    row = html[html.index("Relevant occupations") :]
+    listed = re.findall(r"<li>([^<]*)</li>", row[: row.index("</ul>")])
+    assert listed == standard.occupations
+    assert "Arts, Media and Publishing" in listed
+    assert len(listed) == 11
 
 
 def test_the_nine_top_tips_appear_as_learner_guidance_linked_to_their_criteria(client, standard):

@@ -36,6 +36,8 @@ def standard(standard_id: int):
 
 
 def _facts(standard: Standard) -> list[tuple[str, str]]:
+    """The summary rows with text values; the template adds relevant occupations as a list
+    (their names contain commas, so they cannot be joined with them)."""
     rows = [
         ("URN", standard.urn),
         ("Version", standard.version),
@@ -43,7 +45,6 @@ def _facts(standard: Standard) -> list[tuple[str, str]]:
         ("Developed by", standard.developed_by),
         ("Approved on", _long_date(standard.approved_on)),
         ("Indicative review date", _long_date(standard.review_date)),
-        ("Relevant occupations", ", ".join(standard.occupations)),
     ]
     return [(key, value) for key, value in rows if value]
 
