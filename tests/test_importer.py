@@ -456,6 +456,42 @@ def test_the_knowledge_heading_is_recognised_however_it_is_written(heading):
     assert [c.text for c in data.knowledge_items] == ["the controls"]
 
 
+def test_a_date_heading_with_more_under_it_keeps_the_date_once():
+    text = (
+        "Drive a forklift\n\nApproved on: 30 Mar 2022\n\nPerformance criteria\n\n"
+        "1. check the truck\n\nKnowledge and Understanding\n\n1. the controls\n\n"
+        "Indicative Review Date\n\n30 Mar 2026\n\nUnder review by the steering group\n\n"
+        "Date Approved\n\n1 Apr 2022\n\nVersion Number\n\nsometime soon\n"
+    )
+
+    data = import_nos(text)
+
+    assert data.indicative_review_date.isoformat() == "2026-03-30"
+    assert data.approved_on.isoformat() == "2022-03-30"  # the first one published
+    assert data.sections == {
+        "Indicative Review Date": "Under review by the steering group",
+        "Date Approved": "1 Apr 2022",  # a second, different date is kept, not lost
+        "Version Number": "sometime soon",
+    }
+    assert data.version == "sometime"
+
+
+def test_a_date_in_an_unknown_form_is_kept_once_as_published():
+    text = (
+        "Drive a forklift\nApproved on: spring 2022\nPerformance criteria\n1. check the truck\n"
+        "Knowledge and understanding\n1. the controls\nIndicative Review Date\nlate 2026\n"
+        "to be confirmed\n"
+    )
+
+    data = import_nos(text)
+
+    assert (data.approved_on, data.indicative_review_date) == (None, None)
+    assert data.sections == {
+        "Indicative Review Date": "late 2026\nto be confirmed",
+        "Approved on": "spring 2022",
+    }
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -171,3 +171,28 @@ def test_show_an_unknown_urn_is_a_clean_error(runner):
     result = runner.invoke(args=["standards", "show", "NOPE1", "--json"])
     assert result.exit_code == 1
     assert "No standard NOPE1 is loaded" in result.output
+
+
+def test_show_finds_a_urn_whatever_its_case(runner):
+    load_directory()
+    urn = read_standard_file(SHIPPED).urn
+
+    result = runner.invoke(args=["standards", "show", urn.lower(), "--json"])
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["urn"] == urn
+
+
+def test_a_bad_urn_on_the_command_line_is_named_without_a_line_number(runner, tmp_path):
+    out = tmp_path / "x.yaml"
+
+    result = runner.invoke(
+        args=["standards", "import", str(SEED), "--urn", "has spaces", "-o", str(out)]
+    )
+
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {SEED}: The URN you gave ('has spaces') may only contain letters, digits, "
+        "'.', '_' and '-'. Nothing was written.\n"
+    )
+    assert not out.exists()

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
@@ -139,7 +139,7 @@ def _from_path(path: Path) -> StandardData:
 
 
 def _from_database(urn: str, version: str | None) -> StandardData:
-    query = select(Standard).where(Standard.urn == urn)
+    query = select(Standard).where(func.lower(Standard.urn) == urn.lower())
     if version:
         query = query.where(Standard.version == version)
     rows = _rows(query)
@@ -149,7 +149,8 @@ def _from_database(urn: str, version: str | None) -> StandardData:
             f"No standard {which} is loaded (and there is no such file). "
             "Run `flask --app portfolio standards list` to see the loaded standards."
         )
-    return standard_data(max(rows, key=lambda row: (version_key(row.version), row.id)))
+    exact = [row for row in rows if row.urn == urn]  # URNs match in any case; exact first
+    return standard_data(max(exact or rows, key=lambda row: (version_key(row.version), row.id)))
 
 
 def _rows(query) -> list[Standard]:

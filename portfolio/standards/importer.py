@@ -61,14 +61,34 @@ class _Reader:
         self.blocks, self.values = split_blocks(quoted)
         self.keywords = self._take_trailing_keywords()
         self.field_lines: dict[str, int] = {}
+        self.sources: dict[str, Block | None] = {}  # the block each value came from, if any
 
     def read(self, urn, version) -> StandardData:
+        given = {"urn": ("URN", urn), "version": ("version", version)}
         title, overview = self._title_and_overview()
         performance, performance_notes = self._list("performance", "Performance criteria")
         # Knowledge items may be numbered on from the criteria (14., 15., ...).
         first = {1, len(performance) + 1, performance[-1].number + 1}
         knowledge, knowledge_notes = self._list("knowledge", "Knowledge and understanding", first)
-        sections = self._sections()
+        published = {kind: self._value(kind) for kind in sorted(VALUE_KINDS - {"title"})}
+        dates = {kind: parse_date(published[kind]) for kind in ("approved_on", "review_date")}
+        urn = urn or published["urn"] or published["original_urn"] or provisional(title)
+        version = version or _first_word(published["version"]) or DEFAULT_VERSION
+        # What each value field holds, as published: a section repeating it adds nothing.
+        modelled = {
+            **published,
+            "urn": urn,
+            "original_urn": urn,
+            "version": version,
+            **{kind: published[kind] if dates[kind] else None for kind in dates},
+        }
+        sections = self._sections(modelled)
+        for kind, label in (
+            ("approved_on", "Approved on"),
+            ("review_date", "Indicative Review Date"),
+        ):
+            if published[kind] and not dates[kind] and not self._after_list(kind):
+                _add_section(sections, label, published[kind])  # kept as published, not lost
         for label, lines in (
             ("Notes after the performance criteria", performance_notes),
             ("Notes after the knowledge and understanding", knowledge_notes),
@@ -77,12 +97,12 @@ class _Reader:
                 _add_section(sections, heading, content)
         fields = {
             "title": title,
-            "urn": urn or self._value("urn") or self._value("original_urn") or provisional(title),
-            "version": version or _first_word(self._value("version")) or DEFAULT_VERSION,
-            "suite": self._value("suite"),
-            "developed_by": self._value("developed_by"),
-            "approved_on": self._date("approved_on", "Approved on", sections),
-            "indicative_review_date": self._date("review_date", "Indicative Review Date", sections),
+            "urn": urn,
+            "version": version,
+            "suite": published["suite"],
+            "developed_by": published["developed_by"],
+            "approved_on": dates["approved_on"],
+            "indicative_review_date": dates["review_date"],
             "overview": overview,
             "keywords": self.keywords,
             "relevant_occupations": self._occupations(),
@@ -94,6 +114,9 @@ class _Reader:
             return StandardData.model_validate(fields)
         except ValidationError as error:
             field, problem = describe_errors(error)[0]
+            name, value = given.get(field, ("", None))
+            if value:  # the caller's choice, not the text, is wrong: no line to point at
+                raise NosImportError(f"The {name} you gave ('{value}') {problem}.") from None
             words = field.split()
             prefixes = (" ".join(words[:n]) for n in range(len(words), 0, -1))
             line = next((self.field_lines[p] for p in prefixes if p in self.field_lines), 1)
@@ -153,6 +176,8 @@ class _Reader:
         return items, notes
 
     def _value(self, kind: str) -> str:
+        """A "Key: value" line, or else the first line under the heading."""
+        self.sources[kind] = None
         if kind in self.values:
             self.field_lines[kind] = self.values[kind].line
             return self.values[kind].text
@@ -160,29 +185,30 @@ class _Reader:
             if block.kind == kind and block.text_lines():
                 line, value = block.text_lines()[0]
                 self.field_lines[kind] = line
+                self.sources[kind] = block
                 return value
         return ""
 
-    def _date(self, kind: str, label: str, sections: dict) -> date | None:
-        published = self._value(kind)
-        parsed = parse_date(published)
-        if published and parsed is None:
-            sections[label] = published  # kept as published rather than lost
-        return parsed
+    def _after_list(self, kind: str) -> bool:
+        block = self.sources.get(kind)
+        return block is not None and self._seen_list_before(block)
 
     def _occupations(self) -> list[str]:
         lines = [t for b in self.blocks if b.kind == "occupations" for _, t in b.text_lines()]
         return [name for line in lines for name in split_occupations(line)]
 
-    def _sections(self) -> dict[str, str]:
+    def _sections(self, modelled: dict[str, str | None]) -> dict[str, str]:
+        """Sections we do not model, and what a value's heading holds beyond the value."""
         sections: dict[str, str] = {}
         for block in self.blocks:
-            if block.kind == "section" or (
-                block.kind in VALUE_KINDS
-                and self._seen_list_before(block)
-                and len(block.text_lines()) > 1
-            ):
-                content = paragraphs(block.body, join_wrapped=False)
+            body = block.body
+            value_after_list = block.kind in VALUE_KINDS and self._seen_list_before(block)
+            if value_after_list:
+                lines = block.text_lines()
+                if lines and lines[0][1] == modelled.get(block.kind):
+                    body = [line for line in body if line[0] != lines[0][0]]  # in its field
+            if block.kind == "section" or value_after_list:
+                content = paragraphs(body, join_wrapped=False)
                 if content:
                     _add_section(sections, block.label, content)
             elif block.kind == "free" and block.text_lines():
