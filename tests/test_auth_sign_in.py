@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from people_helpers import PASSWORD, audit_actions, page_text
+from people_helpers import PASSWORD, audit_actions, invitation_link, page_text
 
 from portfolio.extensions import db
 from portfolio.models import AuditEntry, SignInAttempt
@@ -119,6 +119,29 @@ def test_the_limit_lifts_once_the_failures_leave_the_window(client, make_user):
         attempt.at = utcnow() - timedelta(minutes=11)
     db.session.commit()
     assert sign_in(client, person.email).status_code == 302
+
+
+@pytest.mark.parametrize("link", ["reset", "invitation"])
+def test_a_person_locked_out_who_sets_a_new_password_from_a_link_can_sign_in_at_once(
+    app, client, make_user, link
+):
+    """The refusal says "or reset your password": doing so must let them straight in."""
+    person = make_user("learner", password=None if link == "invitation" else PASSWORD)
+    for _ in range(3):
+        sign_in(client, person.email, "guess")
+    assert "reset your password" in page_text(sign_in(client, person.email))
+    admin = make_user("admin", provider=person.provider)
+    office = app.test_client()
+    office.post("/sign-in", data={"email": admin.email, "password": PASSWORD})
+    made = office.post(f"/admin/people/{person.id}/link")
+    path = invitation_link(made).replace("http://localhost", "")
+    assert f"/{link}" in path
+
+    client.post(path, data={"password": "my new passphrase", "confirm": "my new passphrase"})
+    response = sign_in(client, person.email, "my new passphrase")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/home"
 
 
 def test_one_network_address_guessing_many_emails_is_limited_too(app, client, make_user):

@@ -78,6 +78,8 @@ def set_password_from_link(row: OneTimeToken, password: str, confirm: str) -> Us
     user = row.user
     _set_password(user, password, confirm)
     row.used_at = utcnow()
+    # "Too many attempts ... or reset your password": a reset really does let them in at once.
+    sign_in_limits.forget_failures(user.email)
     action = "password_set" if row.purpose == invitations.INVITATION else "password_reset"
     audit.record(action, user, actor=user)
     db.session.commit()
