@@ -7,7 +7,7 @@ import pytest
 from people_helpers import date_boxes, page_text
 
 from portfolio.extensions import db
-from portfolio.models import AuditEntry
+from portfolio.models import AuditEntry, User
 from portfolio.models._types import utcnow
 from portfolio.services import audit
 
@@ -65,6 +65,33 @@ def test_filtering_by_event_and_person(client, admin, make_user):
     assert rows(by_person) == 2
     assert "Signed in" in entries(by_person) and "Roles changed" in entries(by_person)
     assert "Clear filters" in page_text(by_person)
+
+
+def test_filtering_by_a_learner_shows_what_was_done_about_them_by_others(
+    client, admin, make_user, make_cohort
+):
+    """The administrator enrols Lee and later changes Lee's assessor: neither was done by Lee,
+    but both are about Lee."""
+    cohort = make_cohort(provider=admin.provider)
+    assessor = make_user("assessor", provider=admin.provider, name="Sam Assessor")
+    client.post(
+        f"/admin/cohorts/{cohort.id}/enrol",
+        data={"name": "Lee Learner", "email": "lee@example.org", "assessor": assessor.id},
+    )
+    lee = db.session.scalars(db.select(User).where(User.email == "lee@example.org")).one()
+    enrolment = cohort.enrolments[0]
+    client.post(f"/admin/enrolments/{enrolment.id}", data={"assessor": 0, "iqa": 0})
+    audit.record("roles_changed", assessor, actor=admin, unrelated=True)
+    db.session.commit()
+
+    about_lee = entries(client.get("/admin/audit", query_string={"person": lee.id}))
+
+    for event in ("Person added", "Learner enrolled", "Assessor or IQA changed"):
+        assert event in about_lee
+    assert "Invitation sent" in about_lee
+    assert "unrelated" not in about_lee
+    assert "Lee Learner" in about_lee  # the About column names the person
+    assert rows(client.get("/admin/audit", query_string={"person": lee.id})) == 4
 
 
 def test_filtering_by_date_range(client, admin):

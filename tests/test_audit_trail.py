@@ -68,6 +68,18 @@ def test_verify_reports_an_edited_actor_or_time(trail, runner):
     assert f"broken at entry {target.id}" in verify(runner).output
 
 
+def test_verify_reports_an_entry_whose_person_was_changed(trail, runner):
+    """Who an event is about is part of what the hash covers."""
+    target = trail[-2]
+    assert target.subject_id is not None
+    db.session.execute(
+        text("UPDATE audit_entry SET subject_id = NULL WHERE id = :id"), {"id": target.id}
+    )
+    db.session.commit()
+
+    assert f"broken at entry {target.id}: its contents were changed" in verify(runner).output
+
+
 def test_verify_reports_a_deleted_entry(trail, runner):
     gone = trail[2].id
     db.session.execute(text("DELETE FROM audit_entry WHERE id = :id"), {"id": gone})

@@ -197,7 +197,7 @@ def test_the_sign_out_entry_names_the_person_who_signed_out(client, make_user):
         "User",
         str(person.id),
     )
-    assert entry.actor_id == person.id
+    assert entry.actor_id == person.id and entry.subject_id == person.id
 
 
 def test_sign_out_only_answers_a_post(client, make_user):

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from flask import render_template, request, url_for
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from ..extensions import db
@@ -45,8 +46,8 @@ def _filtered(provider, form):
     if form.action.data:
         query = query.where(AuditEntry.action == form.action.data)
     if form.person.data:
-        about = (AuditEntry.object_type == "User") & (AuditEntry.object_id == str(form.person.data))
-        query = query.where((AuditEntry.actor_id == form.person.data) | about)
+        person = form.person.data
+        query = query.where((AuditEntry.actor_id == person) | (AuditEntry.subject_id == person))
     if form.date_from.data:
         query = query.where(AuditEntry.at >= datetime.combine(form.date_from.data, time(), UTC))
     if form.date_to.data:
@@ -76,7 +77,10 @@ def audit():
         query = _filtered(provider, form)
         total = db.session.scalar(select(func.count()).select_from(query.subquery()))
         entries = db.session.scalars(
-            query.order_by(AuditEntry.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+            query.options(selectinload(AuditEntry.actor), selectinload(AuditEntry.subject))
+            .order_by(AuditEntry.id.desc())
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
         ).all()
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     filters = {k: v for k, v in request.args.items() if k != "page" and v}

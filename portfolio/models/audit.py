@@ -13,6 +13,8 @@ class AuditEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    #: the person the event is about (signed in, enrolled, given an assessor...), if any
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     #: the provider whose administrators may read this entry
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"), index=True)
     action: Mapped[str] = mapped_column(String(64), index=True)
@@ -24,6 +26,7 @@ class AuditEntry(db.Model):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     actor = relationship("User", foreign_keys=[actor_id])
+    subject = relationship("User", foreign_keys=[subject_id])
 
 
 class AuditSeal(db.Model):

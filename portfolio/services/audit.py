@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.local import LocalProxy
 
 from ..extensions import db
-from ..models import AuditEntry
+from ..models import AuditEntry, Enrolment, User
 from ..models._types import utcnow
 from . import audit_chain
 
@@ -21,26 +21,42 @@ def _unwrap(value):
     return value._get_current_object() if isinstance(value, LocalProxy) else value
 
 
-def record(action: str, obj=None, *, actor=None, provider_id=None, **details) -> AuditEntry:
+def _subject_of(obj) -> User | None:
+    """The person an event about ``obj`` concerns: the person themselves, or the learner whose
+    enrolment (or whose evidence, through its enrolment) it is."""
+    if isinstance(obj, User):
+        return obj
+    enrolment = obj if isinstance(obj, Enrolment) else getattr(obj, "enrolment", None)
+    return enrolment.learner if isinstance(enrolment, Enrolment) else None
+
+
+def record(
+    action: str, obj=None, *, actor=None, subject=None, provider_id=None, **details
+) -> AuditEntry:
     """Add an audit entry to the current transaction; the caller commits with its own change.
 
-    ``actor`` defaults to the signed-in person; ``obj`` may be any model with an ``id``.
+    ``actor`` defaults to the signed-in person; ``obj`` may be any model with an ``id``;
+    ``subject`` (the person the event is about) defaults to ``obj`` when it is a person, or the
+    learner when it is an enrolment or belongs to one.
     """
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
-    obj, actor = _unwrap(obj), _unwrap(actor)
+    obj, actor, subject = _unwrap(obj), _unwrap(actor), _unwrap(subject)
     if provider_id is None and actor is not None:
         provider_id = actor.provider_id
     if has_request_context():
         details.setdefault("ip", request.remote_addr or "")
     if obj is not None and getattr(obj, "id", None) is None:
         db.session.flush()  # a new object gets its id, so the entry names it
+    if subject is None and obj is not None:
+        subject = _subject_of(obj)
     audit_chain.lock()
     last_id, last_hash = audit_chain.newest()
     entry = AuditEntry(
         id=last_id + 1,
         at=utcnow(),
         actor_id=actor.id if actor is not None else None,
+        subject_id=subject.id if subject is not None else None,
         provider_id=provider_id,
         action=action,
         object_type=type(obj).__name__ if obj is not None else "",

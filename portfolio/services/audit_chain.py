@@ -41,6 +41,7 @@ def digest(entry: AuditEntry, key_bytes: bytes | None = None) -> str:
             "id": entry.id,
             "at": entry.at.isoformat(timespec="microseconds"),
             "actor_id": entry.actor_id,
+            "subject_id": entry.subject_id,
             "provider_id": entry.provider_id,
             "action": entry.action,
             "object_type": entry.object_type,
