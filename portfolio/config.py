@@ -6,6 +6,7 @@ the mapping a test passes to ``create_app``.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 #: Where the repository's data folders live when running from a checkout.
@@ -39,6 +40,9 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,
     #: how many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none)
     "PROXY_COUNT": 0,
+    #: a signed-in session ends after this many minutes without a request (each one renews it)
+    "SESSION_IDLE_MINUTES": 120,
+    "SESSION_REFRESH_EACH_REQUEST": True,
 }
 
 #: Environment variables read at start, mapped to config keys.
@@ -60,8 +64,15 @@ ENVIRONMENT = {
     #: keys the audit trail's hashes; without it a key is derived from SECRET_KEY. Before rotating
     #: SECRET_KEY, set AUDIT_KEY to the old SECRET_KEY so earlier entries still verify.
     "AUDIT_KEY": "AUDIT_KEY",
+    "SESSION_IDLE_MINUTES": "SESSION_IDLE_MINUTES",
 }
-INTEGER_KEYS = {"MAX_UPLOAD_BYTES", "MAX_REQUEST_BYTES", "MAIL_PORT", "PROXY_COUNT"}
+INTEGER_KEYS = {
+    "MAX_UPLOAD_BYTES",
+    "MAX_REQUEST_BYTES",
+    "MAIL_PORT",
+    "PROXY_COUNT",
+    "SESSION_IDLE_MINUTES",
+}
 BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS"}
 
 
@@ -94,6 +105,11 @@ def configure(app, test_config=None):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
     if app.config["SESSION_COOKIE_SECURE"]:
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    # Sessions are permanent (see auth.views.start_session), so this is an idle timeout: Flask
+    # refuses a session cookie signed longer ago than this, and re-signs it on every request.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+        minutes=int(app.config["SESSION_IDLE_MINUTES"])
+    )
     # Flask refuses request bodies above MAX_CONTENT_LENGTH with 413. The plain form sends
     # several files in one request; each file is held to MAX_UPLOAD_BYTES as it streams in.
     if not app.config.get("MAX_REQUEST_BYTES"):

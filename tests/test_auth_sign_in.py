@@ -1,6 +1,8 @@
 """Signing in and out: the right home page, clear errors, limits on guessing, sessions that end."""
 
+import re
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 from people_helpers import PASSWORD, audit_actions, invitation_link, page_text
@@ -270,3 +272,63 @@ def test_a_next_page_with_a_query_on_this_site_is_kept(client, make_user):
     )
 
     assert response.headers["Location"] == "/admin/audit?action=signed_in&page=2"
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The time Flask signs session cookies with, and checks their age against."""
+    import time
+
+    from itsdangerous import TimestampSigner
+
+    now = [int(time.time())]
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now[0])
+
+    def advance(minutes):
+        now[0] += minutes * 60
+
+    return advance
+
+
+def test_a_session_ends_after_two_hours_without_use_but_not_while_in_use(client, make_user, clock):
+    person = make_user("assessor")
+    sign_in(client, person.email)
+
+    clock(119)
+    assert client.get("/caseload").status_code == 200
+    clock(119)  # nearly four hours since signing in, but used two minutes short of two hours ago
+    assert client.get("/caseload").status_code == 200
+    clock(121)
+
+    assert client.get("/caseload").headers["Location"].startswith("/sign-in")
+
+
+def test_the_idle_time_is_configurable_and_the_sign_in_page_says_so(app_config):
+    from portfolio import create_app
+
+    app = create_app({**app_config, "SESSION_IDLE_MINUTES": 30})
+
+    assert app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(minutes=30)
+    page = page_text(app.test_client().get("/sign-in"))
+    assert "you are signed out after 30 minutes without using the service" in page
+    assert "Signing out ends your sessions on every device." in page
+
+
+def test_the_session_cookie_carries_an_expiry_two_hours_ahead(client, make_user):
+    response = sign_in(client, make_user("iqa").email)
+
+    expires = re.search(r"Expires=([^;]+)", response.headers["Set-Cookie"]).group(1)
+    left = parsedate_to_datetime(expires) - utcnow()
+    assert timedelta(minutes=119) < left <= timedelta(minutes=120)
+
+
+def test_signing_out_says_it_signed_you_out_on_every_device(app, client, make_user):
+    person = make_user("assessor")
+    phone = app.test_client()
+    sign_in(phone, person.email)
+    sign_in(client, person.email)
+
+    response = client.post("/sign-out", follow_redirects=True)
+
+    assert "also signed you out on any other device you were using" in page_text(response)
+    assert phone.get("/caseload").headers["Location"].startswith("/sign-in")

@@ -1,6 +1,15 @@
 """Sign in, sign out, and the home page each role lands on."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..models import Role
@@ -15,9 +24,25 @@ WRONG = "The email address or password is not right. Check them and try again."
 
 
 def start_session(user) -> None:
-    """A new session for a newly signed-in person: nothing from before survives."""
+    """A new session for a newly signed-in person: nothing from before survives. It is
+    permanent, so it ends after SESSION_IDLE_MINUTES without a request rather than when the
+    browser closes (which many never do)."""
     session.clear()
+    session.permanent = True
     login_user(user)
+
+
+def _idle_time() -> str:
+    """SESSION_IDLE_MINUTES as people say it: "2 hours", "90 minutes"."""
+    minutes = int(current_app.config["SESSION_IDLE_MINUTES"])
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _sign_in_page(form, **context):
+    return render_template("auth/sign_in.html", form=form, idle_time=_idle_time(), **context)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -34,12 +59,12 @@ def sign_in():
                 f"{minutes} minute{'s' if minutes != 1 else ''} and try again, or reset your "
                 "password."
             )
-            return render_template("auth/sign_in.html", form=form, blocked=message), 429
+            return _sign_in_page(form, blocked=message), 429
         if result.user is not None:
             start_session(result.user)
             return redirect(safe_next(request.args.get("next")) or url_for("auth.home"))
         form.password.errors.append(WRONG)
-    return render_template("auth/sign_in.html", form=form)
+    return _sign_in_page(form)
 
 
 @bp.post("/sign-out")
@@ -48,7 +73,11 @@ def sign_out():
     accounts.signed_out(current_user)
     logout_user()
     session.clear()
-    flash("You have signed out.", "success")
+    flash(
+        "You have signed out. Signing out here also signed you out on any other device you "
+        "were using.",
+        "success",
+    )
     return redirect(url_for("auth.sign_in"))
 
 
