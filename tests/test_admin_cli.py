@@ -27,7 +27,10 @@ def test_users_create_makes_a_person_with_several_roles_at_a_new_provider(runner
     assert ada.provider.name == "Northern College"
     assert check_password(ada.password_hash, GOOD_PASSWORD)
     actions = db.session.scalars(db.select(AuditEntry.action).order_by(AuditEntry.id)).all()
-    assert actions == ["provider_created", "person_added", "password_set"]
+    assert actions == ["provider_created", "person_added", "password_set_at_command_line"]
+    entry = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert entry.details["command"] == "users create"
+    assert entry.subject_id == ada.id
 
 
 def test_users_create_uses_the_only_provider_when_none_is_named(runner, make_provider):
@@ -55,7 +58,9 @@ def test_users_create_refuses_bad_input_with_a_reason(runner, make_user):
     assert "Your password must be at least 12 characters long." in short.output
     assert "'boss' is not one of" in bad_role.output
     assert "'nope' is not an email address" in bad_email.output
-    assert "already used by an account at another organisation" in taken.output
+    # Nothing about the other organisation, or that there is one.
+    assert "taken@example.org cannot be used for an account here." in taken.output
+    assert "organisation" not in taken.output
     for result in (short, bad_role, bad_email, taken):
         assert result.exit_code == 2
     assert db.session.scalar(db.select(db.func.count(User.id))) == 1
@@ -162,6 +167,33 @@ def test_demo_is_idempotent_and_prints_the_same_lines(runner, standard):
         db.session.scalar(db.select(db.func.count()).select_from(model))
         for model in (Provider, User, Cohort, Enrolment, AuditEntry)
     ]
+
+
+def test_demo_puts_back_a_changed_demo_password_and_audits_it(runner, standard, client):
+    runner.invoke(args=["demo"])
+    learner = db.session.scalars(
+        db.select(User).where(User.email == "learner1@demo.example.org")
+    ).one()
+    client.post("/sign-in", data={"email": learner.email, "password": "demo-learner-password"})
+    client.post(
+        "/account/password",
+        data={
+            "current": "demo-learner-password",
+            "password": "my private passphrase",
+            "confirm": "my private passphrase",
+        },
+    )
+
+    runner.invoke(args=["demo"])
+
+    db.session.refresh(learner)
+    assert check_password(learner.password_hash, "demo-learner-password")
+    last = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert (last.action, last.subject_id, last.details["command"]) == (
+        "password_set_at_command_line",
+        learner.id,
+        "demo",
+    )
 
 
 def test_the_demo_command_line_works_from_a_plain_click_runner(app, standard):

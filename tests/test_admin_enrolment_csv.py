@@ -1,6 +1,7 @@
 """An administrator enrols a cohort from a CSV file: all of it, or none of it with every reason."""
 
 import io
+import re
 
 import pytest
 from people_helpers import audit_actions, page_text
@@ -26,6 +27,15 @@ def upload(client, cohort, content, **fields):
     return client.post(
         f"/admin/cohorts/{cohort.id}/upload", data=data, content_type="multipart/form-data"
     )
+
+
+def report_rows(page: str) -> list[list[str]]:
+    """The cells of the "Who was enrolled" table, as a person reads them."""
+    body = page.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
 
 
 def enrolled_emails(cohort):
@@ -167,6 +177,36 @@ def test_existing_people_of_this_provider_are_enrolled_without_a_new_account(
     assert "Already had an account" in page
     assert "/invitation/" not in page
     assert [e.learner_id for e in cohort.enrolments] == [known.id]
+
+
+def test_a_member_of_staff_in_the_file_is_enrolled_and_the_report_says_they_became_a_learner(
+    client, cohort, make_user
+):
+    make_user("assessor", provider=cohort.provider, email="sam@example.org", name="Sam Staff")
+    make_user("learner", provider=cohort.provider, email="lee@example.org", name="Lee Learner")
+
+    response = upload(client, cohort, b"name,email\nSam,sam@example.org\nLee,lee@example.org\n")
+
+    page = page_text(response)
+    assert "2 learners enrolled" in page
+    assert report_rows(page) == [
+        ["Sam Staff", "sam@example.org", "Already had an account; the learner role was added"],
+        ["Lee Learner", "lee@example.org", "Already had an account"],
+    ]
+    sam = db.session.scalars(db.select(User).where(User.email == "sam@example.org")).one()
+    assert sam.roles == {Role.ASSESSOR, Role.LEARNER}
+
+
+def test_an_email_used_at_another_provider_is_refused_without_saying_where(
+    client, cohort, make_user
+):
+    make_user("learner", email="elsewhere@example.org")
+
+    page = page_text(upload(client, cohort, b"name,email\nEl,elsewhere@example.org\n"))
+
+    assert "Line 2: elsewhere@example.org cannot be used for an account here." in page
+    assert "organisation" not in page.split("Line 2:")[1].split("</")[0]
+    assert cohort.enrolments == []
 
 
 def test_a_name_or_email_too_long_to_keep_is_reported_by_line_and_nothing_is_imported(

@@ -23,6 +23,7 @@ LABELS = {
     "invitation_sent": "Invitation sent",
     "password_reset_link_sent": "Password reset link sent",
     "password_set": "Password set from invitation",
+    "password_set_at_command_line": "Password set at the command line",
     "password_reset": "Password reset",
     "password_changed": "Password changed",
     "person_added": "Person added",

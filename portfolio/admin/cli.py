@@ -15,6 +15,9 @@ from ..services.problems import Problem
 
 users_group = click.Group("users", help="Create and manage people.")
 
+#: The audit event for a password typed at (or reset by) the command line, not from a link.
+SET_AT_COMMAND_LINE = "password_set_at_command_line"
+
 
 def _at_terminal() -> bool:
     return sys.stdin.isatty()
@@ -66,7 +69,7 @@ def create_user(email, name, roles, provider_name):
         db.session.rollback()
         raise click.UsageError(error.message) from error
     person.password_hash = hash_password(password)
-    audit.record("password_set", person, provider_id=provider.id, via="command line")
+    audit.record(SET_AT_COMMAND_LINE, person, provider_id=provider.id, command="users create")
     db.session.commit()
     click.echo(f"Created {person.email} at {provider.name} with roles {', '.join(roles)}.")
 
@@ -90,7 +93,15 @@ def _demo_person(provider, role, email, name, password):
         person = people.new_user(provider, name, email, {role})
         audit.record("person_added", person, provider_id=provider.id, email=email, roles=[role])
     if not check_password(person.password_hash, password):
+        # A new demo person, or one whose password was changed: put the printed one back.
         person.password_hash = hash_password(password)
+        audit.record(
+            SET_AT_COMMAND_LINE,
+            person,
+            provider_id=provider.id,
+            command="demo",
+            reason="the demo password is printed for anyone to use",
+        )
     return person
 
 

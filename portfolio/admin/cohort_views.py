@@ -77,7 +77,12 @@ def enrol(cohort_id):
         else:
             learner = enrolled.enrolment.learner
             if not enrolled.created_person:
-                flash(f"{learner.name} is enrolled on {cohort.name}.", "success")
+                added = " They already had an account; the learner role was added."
+                flash(
+                    f"{learner.name} is enrolled on {cohort.name}."
+                    + (added if enrolled.learner_role_added else ""),
+                    "success",
+                )
                 return redirect(url_for("admin.cohort", cohort_id=cohort.id))
             link = invitations.issue(learner, invitations.INVITATION)
             return render_template("admin/link.html", link=link, cohort=cohort)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..extensions import db
 from ..models import Cohort, Enrolment, Role, User, UserRole
 from . import audit
-from .people import email_problem, find_by_email, name_problem, new_user, normalise_email
+from .people import email_problem, find_by_email, name_problem, new_user, unusable_email
 from .problems import Problem
 
 ULN = re.compile(r"\d{10}")
@@ -39,13 +39,7 @@ def learner_problems(cohort: Cohort, name: str, email: str, uln: str) -> list[Le
     if existing is None:
         return problems
     if existing.provider_id != cohort.provider_id:
-        problems.append(
-            LearnerProblem(
-                "email",
-                f"{normalise_email(email)} is already used by an account at another "
-                "organisation. Ask the learner for a different email address.",
-            )
-        )
+        problems.append(LearnerProblem("email", unusable_email(email, "the learner")))
     elif any(e.learner_id == existing.id for e in cohort.enrolments):
         problems.append(
             LearnerProblem("email", f"{existing.email} is already enrolled on this cohort.")
@@ -85,6 +79,8 @@ def check_assignment(cohort: Cohort, learner_id, assessor: User | None, iqa: Use
 class Enrolled:
     enrolment: Enrolment
     created_person: bool
+    #: an existing member of staff who became a learner too
+    learner_role_added: bool = False
 
 
 def add_learner(
@@ -101,6 +97,7 @@ def add_learner(
         raise Problem(problems[0].message, problems[0].field)
     learner = find_by_email(email)
     created = learner is None
+    role_added = False
     check_assignment(cohort, learner.id if learner else None, assessor, iqa)
     if created:
         learner = new_user(cohort.provider, name, email, {Role.LEARNER}, uln=uln or None)
@@ -113,6 +110,7 @@ def add_learner(
         )
     else:
         if not learner.has_role(Role.LEARNER):
+            role_added = True
             learner.role_rows.append(UserRole(role=Role.LEARNER))
             audit.record(
                 "roles_changed",
@@ -135,7 +133,7 @@ def add_learner(
         assessor_id=assessor.id if assessor else None,
         iqa_id=iqa.id if iqa else None,
     )
-    return Enrolled(enrolment, created)
+    return Enrolled(enrolment, created, role_added)
 
 
 def enrol(cohort: Cohort, name, email, uln="", assessor=None, iqa=None) -> Enrolled:

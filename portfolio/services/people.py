@@ -52,6 +52,15 @@ def email_problem(email: str) -> str | None:
     return None
 
 
+def unusable_email(email: str, whom: str) -> str:
+    """The refusal for an address another provider's account holds: it reveals nothing about
+    them, not even that they exist."""
+    return (
+        f"{normalise_email(email)} cannot be used for an account here. "
+        f"Ask {whom} for a different email address."
+    )
+
+
 def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
@@ -83,11 +92,8 @@ def _check_new_person(provider: Provider, name: str, email: str) -> None:
             "email",
         )
     if existing is not None:
-        raise Problem(
-            f"{email} is already used by an account at another organisation. "
-            "Ask the person for a different email address.",
-            "email",
-        )
+        # Elsewhere: say no more than that it cannot be used, nothing about another provider.
+        raise Problem(unusable_email(email, "the person"), "email")
 
 
 def new_user(provider: Provider, name: str, email: str, roles, uln: str | None = None) -> User:
