@@ -38,6 +38,10 @@ RULES = {
     ("view", EvidenceFile): lambda u, f: _may_view_enrolment(u, f.evidence.enrolment),
     ("manage", Cohort): lambda u, c: _is_admin_of(u, c.provider_id),
     ("manage", User): lambda u, p: _is_admin_of(u, p.provider_id),
+    # What an administrator may do on a person's page (nobody deactivates themselves).
+    ("deactivate", User): lambda u, p: _is_admin_of(u, p.provider_id) and p.active and u.id != p.id,
+    ("reactivate", User): lambda u, p: _is_admin_of(u, p.provider_id) and not p.active,
+    ("send_link", User): lambda u, p: _is_admin_of(u, p.provider_id) and p.active,
     # People and permissions (issue 4)
     ("administer", Provider): lambda u, p: _is_admin_of(u, p.id),
     ("manage", Enrolment): lambda u, e: _is_admin_of(u, e.cohort.provider_id),

@@ -1,5 +1,7 @@
 """An administrator adds staff, changes their roles, deactivates them and sends new links."""
 
+import re
+
 import pytest
 from people_helpers import audit_actions, invitation_link, page_text
 
@@ -138,3 +140,26 @@ def test_the_people_list_shows_only_this_providers_people(client, admin, make_us
     page = page_text(client.get("/admin/people"))
 
     assert ours.name in page and "Their Learner" not in page
+
+
+def buttons(response) -> list[str]:
+    """The buttons in the page's main content (not the header's Sign out)."""
+    main = page_text(response).split("<main", 1)[1].split("</main>", 1)[0]
+    return [
+        re.sub(r"\s+", " ", label).strip()
+        for label in re.findall(r"<button[^>]*>(.*?)</button>", main, re.S)
+    ]
+
+
+def test_a_persons_page_offers_only_what_the_administrator_may_do_there(client, admin, make_user):
+    colleague = make_user("assessor", provider=admin.provider, name="Cal Colleague")
+    leaver = make_user("iqa", provider=admin.provider, name="Lou Leaver")
+    client.post(f"/admin/people/{leaver.id}/deactivate")
+
+    own = buttons(client.get(f"/admin/people/{admin.id}"))
+    theirs = buttons(client.get(f"/admin/people/{colleague.id}"))
+    gone = buttons(client.get(f"/admin/people/{leaver.id}"))
+
+    assert own == ["Save roles", "Create a password reset link"]
+    assert theirs == ["Save roles", "Create a password reset link", "Deactivate Cal Colleague"]
+    assert gone == ["Save roles", "Reactivate Lou Leaver"]

@@ -11,6 +11,9 @@ from ..services.problems import Problem, attach
 from .blueprint import bp, my_provider
 from .forms import PersonForm, RolesForm
 
+#: The buttons on a person's page, each shown only when the policy allows it.
+PAGE_ACTIONS = ("deactivate", "reactivate", "send_link")
+
 
 def _person(user_id: int) -> User:
     return policy.require("manage", db.session.get(User, user_id))
@@ -52,7 +55,8 @@ def person(user_id):
         else:
             flash(f"Roles saved for {person.name}.", "success")
             return redirect(url_for("admin.person", user_id=person.id))
-    return render_template("admin/person.html", person=person, form=form)
+    may = {action: policy.can(current_user, action, person) for action in PAGE_ACTIONS}
+    return render_template("admin/person.html", person=person, form=form, may=may)
 
 
 def _set_active(user_id: int, active: bool):
