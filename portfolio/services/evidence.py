@@ -5,6 +5,7 @@ the page), so no view can change a frozen version by forgetting to. Each write a
 and commits with it.
 """
 
+import hashlib
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -92,27 +93,54 @@ def create(
         evidence,
         provider_id=enrolment.cohort.provider_id,
         enrolment_id=enrolment.id,
-        title=evidence.title,
+        **{field: audit_value(field, getattr(evidence, field)) for field in AUDITED_FIELDS},
     )
     if commit:
         db.session.commit()
     return evidence
 
 
+#: the learner's own words are kept out of the audit trail: their digest and length are enough
+#: to show whether and how much they changed
+AUDITED_FIELDS = ("title", "activity_date", "method", "account_md")
+
+
+def audit_value(field: str, value):
+    """How a field's value appears in the audit trail."""
+    if field == "account_md":
+        text = value or ""
+        return {"sha256": hashlib.sha256(text.encode()).hexdigest(), "length": len(text)}
+    if isinstance(value, date):
+        return value.isoformat()
+    return getattr(value, "value", value)
+
+
 def update(evidence: Evidence, **changes) -> Evidence:
-    """Change title, activity_date, method, account_md or consent of a draft."""
+    """Change title, activity_date, method, account_md or consent of a draft; the audit entry
+    records each changed field's old and new value."""
     require_draft(evidence)
     allowed = {"title", "activity_date", "method", "account_md", "consent"}
     if unknown := set(changes) - allowed:
         raise TypeError(f"cannot change {sorted(unknown)}")
+    if "title" in changes:
+        changes["title"] = changes["title"].strip()
     _check_details(
         changes.get("title", evidence.title), changes.get("activity_date", evidence.activity_date)
     )
     changed = sorted(k for k, v in changes.items() if getattr(evidence, k) != v)
+    before = {key: audit_value(key, getattr(evidence, key)) for key in changed}
     for key in changed:
-        setattr(evidence, key, changes[key].strip() if key == "title" else changes[key])
+        setattr(evidence, key, changes[key])
     if changed:
-        record("evidence.updated", evidence, provider_id=provider_id(evidence), fields=changed)
+        record(
+            "evidence.updated",
+            evidence,
+            provider_id=provider_id(evidence),
+            fields=changed,
+            changes={
+                key: {"old": before[key], "new": audit_value(key, changes[key])} for key in changed
+            },
+        )
         db.session.commit()
     return evidence
 
@@ -137,18 +165,18 @@ def set_mappings(evidence: Evidence, justifications: dict[Criterion, str]) -> No
             )
     existing = {m.criterion_id: m for m in evidence.mappings}
     wanted = {c.id: (c, text.strip()) for c, text in justifications.items()}
-    added, changed, removed = [], [], []
+    added, changed, removed = [], [], []  # what the audit entry says, code by code
     for criterion_id, (criterion, text) in wanted.items():
         mapping = existing.get(criterion_id)
         if mapping is None:
             evidence.mappings.append(Mapping(criterion=criterion, justification=text))
-            added.append(criterion.code)
+            added.append({"code": criterion.code, "justification": text})
         elif mapping.justification != text:
+            changed.append({"code": criterion.code, "old": mapping.justification, "new": text})
             mapping.justification = text
-            changed.append(criterion.code)
     for criterion_id, mapping in existing.items():
         if criterion_id not in wanted:
-            removed.append(mapping.criterion.code)
+            removed.append({"code": mapping.criterion.code, "justification": mapping.justification})
             evidence.mappings.remove(mapping)
     if added or changed or removed:
         record(
