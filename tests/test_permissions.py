@@ -113,7 +113,6 @@ def make_world(make_cohort, make_user):
             title="Planning meeting with residents",
             activity_date=date(2026, 10, 1),
             method=Method.OBSERVATION,
-            consent=ConsentStatus.NO_PEOPLE,
             status=EvidenceStatus.SUBMITTED,
             submitted_at=utcnow(),
         )
@@ -124,6 +123,7 @@ def make_world(make_cohort, make_user):
             content_type="application/pdf",
             size=1024,
             sha256="0" * 64,
+            consent=ConsentStatus.NO_PEOPLE,
         )
         token = secrets.token_urlsafe(32)
         db.session.add_all([enrolment, evidence, file])

@@ -18,7 +18,14 @@ from ..services.evidence import EvidenceProblem
 from ..services.filetypes import ACCEPT_ATTRIBUTE, ACCEPTED_SUMMARY
 from ..services.markdown import render_markdown
 from ..services.uploads import FileTooLarge, UploadRefused, streams_to_storage
-from .forms import EvidenceForm, SubmitForm, UploadForm, consent_value
+from .forms import (
+    EvidenceForm,
+    FileConsentForm,
+    NewEvidenceForm,
+    SubmitForm,
+    UploadForm,
+    consent_value,
+)
 from .mapping import MappingChoice, read_mappings
 from .views import bp, load_enrolment
 
@@ -97,14 +104,14 @@ def _upload_settings() -> dict:
 @streams_to_storage
 def new_evidence(enrolment_id):
     enrolment = load_enrolment(enrolment_id, "add_evidence")
-    form = EvidenceForm()
+    form = NewEvidenceForm()
     errors, preview = [], _preview(form)
     if preview is None and form.validate_on_submit():
         files = request.files.getlist("files")
         try:
             evidence = evidence_service.create(enrolment, **form.values(), commit=False)
             if any(f.filename for f in files):
-                evidence_files.attach(evidence, files, form.values()["consent"])
+                evidence_files.attach(evidence, files, consent_value(form.consent))
             else:
                 db.session.commit()
         except UploadRefused as refused:
@@ -121,7 +128,7 @@ def new_evidence(enrolment_id):
 @login_required
 def evidence(evidence_id):
     evidence = load_evidence(evidence_id)
-    return _evidence_page(evidence, UploadForm(data={"consent": evidence.consent}))
+    return _evidence_page(evidence, UploadForm())
 
 
 def _evidence_page(evidence, upload_form, errors=(), status=200):
@@ -134,12 +141,20 @@ def _evidence_page(evidence, upload_form, errors=(), status=200):
             newer=newer,
             upload_form=upload_form,
             errors=list(errors),
-            may_edit=policy.can(current_user, "edit", evidence),
+            may_edit=(may_edit := policy.can(current_user, "edit", evidence)),
             may_revise=newer is None and policy.can(current_user, "revise", evidence),
+            submit_blocked=_submit_blocked(evidence) if may_edit else None,
             **_upload_settings(),
         ),
         status,
     )
+
+
+def _submit_blocked(evidence) -> str | None:
+    """Why the draft cannot be submitted as it stands (files shown without consent), if so."""
+    if missing := evidence.files_without_consent:
+        return evidence_service.consent_missing_message([f.original_name for f in missing])
+    return None
 
 
 @bp.route("/evidence/<int:evidence_id>/edit", methods=["GET", "POST"])
@@ -200,13 +215,33 @@ def _file_json(file: EvidenceFile) -> dict:
     }
 
 
-@bp.post("/evidence/<int:evidence_id>/files/<int:file_id>/delete")
-@login_required
-def delete_file(evidence_id, file_id):
+def load_draft_file(evidence_id: int, file_id: int) -> tuple[Evidence, EvidenceFile]:
+    """A file of a draft the current person may change."""
     evidence = load_evidence(evidence_id, "edit")
     file = db.session.get(EvidenceFile, file_id)
     if file is None or file.evidence_id != evidence.id:
         abort(404)
+    return evidence, file
+
+
+@bp.route("/evidence/<int:evidence_id>/files/<int:file_id>/consent", methods=["GET", "POST"])
+@login_required
+def file_consent(evidence_id, file_id):
+    evidence, file = load_draft_file(evidence_id, file_id)
+    form = FileConsentForm()
+    if request.method == "GET":
+        form.consent.data = file.consent.value  # the answer so far
+    elif form.validate_on_submit():
+        evidence_files.set_consent(file, consent_value(form.consent))
+        flash(f"Saved what {file.original_name} shows about people.", "success")
+        return redirect(url_for(".evidence", evidence_id=evidence.id, _anchor="evidence-files"))
+    return render_template("learner/file_consent.html", evidence=evidence, file=file, form=form)
+
+
+@bp.post("/evidence/<int:evidence_id>/files/<int:file_id>/delete")
+@login_required
+def delete_file(evidence_id, file_id):
+    evidence, file = load_draft_file(evidence_id, file_id)
     name = file.original_name
     evidence_files.remove(file)
     flash(f"Removed {name}.", "success")

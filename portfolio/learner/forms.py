@@ -40,12 +40,6 @@ class EvidenceForm(FlaskForm):
             Length(max=ACCOUNT_MAX, message=f"Keep the account to {ACCOUNT_MAX:,} characters.")
         ],
     )
-    consent = RadioField(
-        "Do the files show people who can be identified?",
-        choices=_choices(ConsentStatus),
-        validate_choice=False,
-    )
-    files = MultipleFileField("Files (optional)")
 
     def validate_activity_date(self, field):
         if field.data > today():
@@ -55,27 +49,56 @@ class EvidenceForm(FlaskForm):
         if field.data not in {m.value for m in Method}:
             raise ValidationError("Select the assessment method.")
 
-    def validate_consent(self, field):
-        if field.data is not None and consent_value(field) is None:
-            raise ValidationError("Select one of the answers about consent.")
-
     def values(self) -> dict:
         return {
             "title": self.title.data,
             "activity_date": self.activity_date.data,
             "method": Method(self.method.data),
             "account_md": self.account_md.data or "",
-            "consent": consent_value(self.consent),
         }
 
 
-class UploadForm(FlaskForm):
-    consent = RadioField(
+def _consent_field():
+    return RadioField(
         "Do the files show people who can be identified?",
         choices=_choices(ConsentStatus),
         validate_choice=False,
     )
+
+
+def _validate_consent(form, field):
+    if field.data is not None and consent_value(field) is None:
+        raise ValidationError("Select one of the answers about consent.")
+
+
+class NewEvidenceForm(EvidenceForm):
+    """Without JavaScript, files (and the consent answer for them) come with the details."""
+
+    consent = _consent_field()
+    files = MultipleFileField("Files (optional)")
+    validate_consent = _validate_consent
+
+
+class UploadForm(FlaskForm):
+    """One batch of files; the consent answer is recorded for each file in it."""
+
+    consent = _consent_field()
     files = MultipleFileField("Choose files")
+
+
+class FileConsentForm(FlaskForm):
+    consent = RadioField(
+        "Does this file show people who can be identified?",
+        choices=_choices(ConsentStatus),
+        validate_choice=False,
+    )
+
+    def validate_consent(self, field):
+        if consent_value(field) is None:
+            raise ValidationError(
+                "Select whether the file shows people who can be identified, and whether "
+                "they consented."
+            )
 
 
 class SubmitForm(FlaskForm):

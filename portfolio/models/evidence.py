@@ -68,8 +68,6 @@ class Evidence(db.Model):
     activity_date: Mapped[date] = mapped_column(Date)
     method: Mapped[Method] = mapped_column(str_enum(Method))
     account_md: Mapped[str] = mapped_column(Text, default="")
-    #: asked when files are attached; None until then
-    consent: Mapped[ConsentStatus | None] = mapped_column(str_enum(ConsentStatus), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
@@ -88,6 +86,21 @@ class Evidence(db.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == EvidenceStatus.DRAFT
+
+    @property
+    def consent_summary(self) -> ConsentStatus | None:
+        """What the files say about the people they show, taken together (None without files):
+        one file without consent is enough for the evidence to be without consent."""
+        answers = {file.consent for file in self.files}
+        for answer in (ConsentStatus.NOT_OBTAINED, ConsentStatus.OBTAINED, ConsentStatus.NO_PEOPLE):
+            if answer in answers:
+                return answer
+        return None
+
+    @property
+    def files_without_consent(self) -> list["EvidenceFile"]:
+        """Files showing identifiable people who did not consent: these block submission."""
+        return [file for file in self.files if file.consent == ConsentStatus.NOT_OBTAINED]
 
     @property
     def versions(self) -> list["Evidence"]:
@@ -109,6 +122,8 @@ class EvidenceFile(db.Model):
     content_type: Mapped[str] = mapped_column(String(128))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
+    #: asked for each batch of files at upload; a draft's learner may change it
+    consent: Mapped[ConsentStatus] = mapped_column(str_enum(ConsentStatus))
     #: display-sized image derivative (EXIF-oriented, metadata stripped), if any
     derivative_name: Mapped[str | None] = mapped_column(String(128), default=None)
     derivative_width: Mapped[int | None] = mapped_column(default=None)

@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import (
-    ConsentStatus,
     Criterion,
     Enrolment,
     Evidence,
@@ -73,7 +72,6 @@ def create(
     activity_date: date,
     method: Method,
     account_md: str = "",
-    consent: ConsentStatus | None = None,
     commit: bool = True,
 ) -> Evidence:
     """A new draft. ``commit=False`` lets the caller attach files in the same transaction."""
@@ -84,7 +82,6 @@ def create(
         activity_date=activity_date,
         method=method,
         account_md=account_md,
-        consent=consent,
     )
     db.session.add(evidence)
     db.session.flush()
@@ -116,10 +113,10 @@ def audit_value(field: str, value):
 
 
 def update(evidence: Evidence, **changes) -> Evidence:
-    """Change title, activity_date, method, account_md or consent of a draft; the audit entry
-    records each changed field's old and new value."""
+    """Change title, activity_date, method or account_md of a draft; the audit entry records
+    each changed field's old and new value. (Consent belongs to each file: evidence_files.)"""
     require_draft(evidence)
-    allowed = {"title", "activity_date", "method", "account_md", "consent"}
+    allowed = set(AUDITED_FIELDS)
     if unknown := set(changes) - allowed:
         raise TypeError(f"cannot change {sorted(unknown)}")
     if "title" in changes:
@@ -195,11 +192,8 @@ def submit(evidence: Evidence, *, full_name: str, confirmed: bool) -> None:
     require_draft(evidence)
     if not evidence.mappings:
         raise EvidenceProblem("Map this evidence to at least one criterion before you submit it.")
-    if evidence.files and evidence.consent is None:
-        raise EvidenceProblem(
-            "Say whether the files show people who can be identified, and whether they "
-            "consented, before you submit."
-        )
+    if missing := evidence.files_without_consent:
+        raise EvidenceProblem(consent_missing_message([f.original_name for f in missing]))
     expected = " ".join(evidence.enrolment.learner.name.split()).casefold()
     if not full_name.strip():
         raise EvidenceProblem("Enter your full name.", "full_name")
@@ -231,6 +225,21 @@ def submit(evidence: Evidence, *, full_name: str, confirmed: bool) -> None:
     db.session.commit()
 
 
+def consent_missing_message(names: list[str]) -> str:
+    """Why the evidence cannot be submitted yet, naming the files and what to do."""
+    if len(names) == 1:
+        shown = f"{names[0]} shows people who can be identified and did not give consent"
+        them = names[0]
+    else:
+        listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+        shown = f"{listed} show people who can be identified and did not give consent"
+        them = "those files"
+    return (
+        f"You cannot submit this evidence yet: {shown}. Remove {them}, or if you now have "
+        "consent, record it with “Change consent” next to the file, then submit."
+    )
+
+
 def newer_version(evidence: Evidence) -> Evidence | None:
     return db.session.scalar(select(Evidence).where(Evidence.previous_id == evidence.id))
 
@@ -255,7 +264,6 @@ def revise(evidence: Evidence) -> Evidence:
         activity_date=evidence.activity_date,
         method=evidence.method,
         account_md=evidence.account_md,
-        consent=evidence.consent,
     )
     # Stored bytes are immutable, so the new version's files share them (see evidence_files).
     draft.files = [
@@ -265,6 +273,7 @@ def revise(evidence: Evidence) -> Evidence:
             content_type=f.content_type,
             size=f.size,
             sha256=f.sha256,
+            consent=f.consent,
             derivative_name=f.derivative_name,
             derivative_width=f.derivative_width,
             derivative_height=f.derivative_height,

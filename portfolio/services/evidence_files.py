@@ -70,13 +70,13 @@ def _store(evidence, files, consent, storage, stored: list[str]) -> list[Evidenc
                 content_type=upload.type.mime,
                 size=upload.staged.size,
                 sha256=upload.staged.sha256,
+                consent=consent,
                 derivative_name=copy.key if copy else None,
                 derivative_width=copy.width if copy else None,
                 derivative_height=copy.height if copy else None,
             )
         )
     evidence.files.extend(rows)
-    evidence.consent = consent
     db.session.flush()
     for row in rows:
         record(
@@ -91,6 +91,25 @@ def _store(evidence, files, consent, storage, stored: list[str]) -> list[Evidenc
             consent=consent.value,
         )
     return rows
+
+
+def set_consent(file: EvidenceFile, consent: ConsentStatus) -> None:
+    """Change what a draft's file says about the people it shows (say consent arrived later)."""
+    evidence = file.evidence
+    require_draft(evidence)
+    if file.consent == consent:
+        return
+    record(
+        "evidence.file_consent_changed",
+        evidence,
+        provider_id=provider_id(evidence),
+        file_id=file.id,
+        name=file.original_name,
+        old=file.consent.value,
+        new=consent.value,
+    )
+    file.consent = consent
+    db.session.commit()
 
 
 def remove(file: EvidenceFile) -> None:

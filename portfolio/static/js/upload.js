@@ -179,6 +179,10 @@ function enhance(form) {
         queue.push(entry);
       }
     }
+    // The answer belongs to this batch of files; the next batch is asked again.
+    for (const radio of form.querySelectorAll('input[name="consent"]')) {
+      radio.checked = false;
+    }
     pump();
   };
 
@@ -191,10 +195,18 @@ function enhance(form) {
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    const chosen = [];
     for (const picker of pickers) {
-      accept(Array.from(picker.files));
+      chosen.push(...picker.files);
+    }
+    if (chosen.length && !consent()) {
+      showConsentError(true); // keep the chosen files until the question is answered
+      return;
+    }
+    for (const picker of pickers) {
       picker.value = "";
     }
+    accept(chosen);
   });
 
   if (drop) {
