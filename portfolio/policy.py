@@ -29,13 +29,21 @@ def _owns_enrolment(user: User, enrolment: Enrolment) -> bool:
     return user.has_role(Role.LEARNER) and enrolment.learner_id == user.id
 
 
+def _may_view_evidence(user: User, evidence: Evidence) -> bool:
+    """A draft is the learner's own until they submit it; then their assessor, IQA and
+    administrators may see it (and every version submitted before it)."""
+    if evidence.enrolment.learner_id == user.id:
+        return True
+    return not evidence.is_draft and _may_view_enrolment(user, evidence.enrolment)
+
+
 RULES = {
     ("view", Enrolment): _may_view_enrolment,
     ("add_evidence", Enrolment): _owns_enrolment,
-    ("view", Evidence): lambda u, e: _may_view_enrolment(u, e.enrolment),
+    ("view", Evidence): _may_view_evidence,
     ("edit", Evidence): lambda u, e: _owns_enrolment(u, e.enrolment) and e.is_draft,
     ("revise", Evidence): lambda u, e: _owns_enrolment(u, e.enrolment) and not e.is_draft,
-    ("view", EvidenceFile): lambda u, f: _may_view_enrolment(u, f.evidence.enrolment),
+    ("view", EvidenceFile): lambda u, f: _may_view_evidence(u, f.evidence),
     ("manage", Cohort): lambda u, c: _is_admin_of(u, c.provider_id),
     ("manage", User): lambda u, p: _is_admin_of(u, p.provider_id),
     # What an administrator may do on a person's page (nobody deactivates themselves).

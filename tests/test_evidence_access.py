@@ -23,6 +23,28 @@ def portfolio(make_enrolment, client, login_as):
     return enrolment, evidence, photo
 
 
+@pytest.fixture
+def submitted_portfolio(portfolio, client, login_as):
+    """The same evidence, submitted for assessment; the client is then signed out."""
+    enrolment, evidence, _ = portfolio
+    login_as(enrolment.learner)
+    response = client.post(
+        f"/evidence/{evidence.id}/submit",
+        data={"full_name": enrolment.learner.name, "confirm": "y"},
+    )
+    assert response.status_code == 302
+    client.post("/sign-out")
+    return portfolio
+
+
+def staff(who, enrolment, make_user):
+    return {
+        "assessor": enrolment.assessor,
+        "iqa": enrolment.iqa,
+        "admin": make_user("admin", provider=enrolment.cohort.provider),
+    }[who]
+
+
 def pages(enrolment, evidence, photo):
     return [
         f"/portfolio/{enrolment.id}",
@@ -82,26 +104,52 @@ def test_admin_of_another_provider_cannot_see_the_evidence(client, login_as, mak
 
 
 @pytest.mark.parametrize("who", ["assessor", "iqa", "admin"])
-def test_the_learners_assessor_iqa_and_admins_see_it_but_cannot_change_it(
-    client, login_as, make_user, portfolio, who
+def test_a_draft_is_the_learners_own_until_submitted(client, login_as, make_user, portfolio, who):
+    enrolment, evidence, photo = portfolio
+    login_as(staff(who, enrolment, make_user))
+    for url in pages(*portfolio)[2:]:
+        with client.get(url) as response:
+            assert response.status_code == 404, url
+    page = client.get(f"/portfolio/{enrolment.id}").get_data(as_text=True)
+    assert evidence.title not in page
+    assert "0 of 13 performance criteria, 0 of 14 knowledge items" in page
+    criterion_page = client.get(f"/portfolio/{enrolment.id}/criteria/PC3").get_data(as_text=True)
+    assert "No evidence is mapped to PC3 yet." in criterion_page
+
+
+@pytest.mark.parametrize("who", ["assessor", "iqa", "admin"])
+def test_the_learners_assessor_iqa_and_admins_see_submitted_evidence_but_cannot_change_it(
+    client, login_as, make_user, submitted_portfolio, who
 ):
-    enrolment = portfolio[0]
-    person = {
-        "assessor": enrolment.assessor,
-        "iqa": enrolment.iqa,
-        "admin": make_user("admin", provider=enrolment.cohort.provider),
-    }[who]
-    login_as(person)
-    for url in pages(*portfolio):
+    enrolment, evidence, _ = submitted_portfolio
+    login_as(staff(who, enrolment, make_user))
+    for url in pages(*submitted_portfolio):
         with client.get(url) as response:
             assert response.status_code == 200, url
     page = client.get(f"/portfolio/{enrolment.id}").get_data(as_text=True)
     assert f"{enrolment.learner.name}’s portfolio" in page
+    assert evidence.title in page
     assert "Add evidence" not in page
-    evidence_page = client.get(f"/evidence/{portfolio[1].id}").get_data(as_text=True)
+    evidence_page = client.get(f"/evidence/{evidence.id}").get_data(as_text=True)
     assert "Add files" not in evidence_page and "Submit for assessment" not in evidence_page
-    assert "Remove" not in evidence_page
-    assert_cannot_change(client, portfolio)
+    assert "Remove" not in evidence_page and "Change consent" not in evidence_page
+    assert_cannot_change(client, submitted_portfolio)
+
+
+def test_while_a_correction_is_in_draft_the_assessor_sees_the_submitted_version(
+    client, login_as, submitted_portfolio
+):
+    enrolment, evidence, _ = submitted_portfolio
+    login_as(enrolment.learner)
+    correction_url = client.post(f"/evidence/{evidence.id}/revise").location
+    client.post("/sign-out")
+    login_as(enrolment.assessor)
+    assert client.get(correction_url).status_code == 404
+    page = client.get(f"/evidence/{evidence.id}").get_data(as_text=True)
+    assert "There is a newer version" not in page and correction_url not in page
+    portfolio_page = client.get(f"/portfolio/{enrolment.id}").get_data(as_text=True)
+    assert f'href="/evidence/{evidence.id}"' in portfolio_page
+    assert correction_url not in portfolio_page
 
 
 def test_signed_out_visitors_are_asked_to_sign_in(client, portfolio):

@@ -81,12 +81,25 @@ def test_a_correction_in_draft_keeps_the_submitted_status(enrolment):
     submit(evidence)
     correction = evidence_service.revise(evidence)
     map_to(correction, PC4="Timescales.")
-    progress = portfolio_progress(enrolment)
+    progress = portfolio_progress(enrolment, enrolment.learner)
     by_code = {item.criterion.code: item.status for item in progress.criteria}
     assert by_code["PC3"] == CriterionStatus.SUBMITTED
     assert by_code["PC4"] == CriterionStatus.MAPPED
     assert [e.id for e in progress.evidence] == [correction.id]  # one row per piece of evidence
     assert evidence.status == EvidenceStatus.SUBMITTED
+
+
+def test_the_assessor_sees_the_submitted_version_while_a_correction_is_in_draft(enrolment):
+    evidence = make_draft(enrolment)
+    map_to(evidence, PC3="Objectives.")
+    submit(evidence)
+    correction = evidence_service.revise(evidence)
+    map_to(correction, PC4="Timescales.")
+    progress = portfolio_progress(enrolment, enrolment.assessor)
+    by_code = {item.criterion.code: item.status for item in progress.criteria}
+    assert by_code["PC3"] == CriterionStatus.SUBMITTED
+    assert by_code["PC4"] == CriterionStatus.NO_EVIDENCE  # mapped only in the learner's draft
+    assert [e.id for e in progress.evidence] == [evidence.id]
 
 
 def test_assessment_decisions_will_show_as_met_or_not_yet_met(enrolment):
@@ -95,7 +108,9 @@ def test_assessment_decisions_will_show_as_met_or_not_yet_met(enrolment):
     submit(evidence)
     pc1, pc2 = criteria(enrolment, "PC1", "PC2")
     progress = portfolio_progress(
-        enrolment, judgements={pc1.id: CriterionStatus.MET, pc2.id: CriterionStatus.NOT_YET_MET}
+        enrolment,
+        enrolment.learner,
+        judgements={pc1.id: CriterionStatus.MET, pc2.id: CriterionStatus.NOT_YET_MET},
     )
     by_code = {item.criterion.code: item.status.label for item in progress.criteria}
     assert (by_code["PC1"], by_code["PC2"]) == ("Met", "Not yet met")

@@ -1,29 +1,50 @@
-"""The home page of assessors and IQAs: the learners they assess or quality-assure."""
+"""The home page of assessors and IQAs: the learners they assess or quality-assure, with the
+work each has submitted (corrections coming back stand out)."""
 
-from flask import Blueprint, current_app, render_template, url_for
+from dataclasses import dataclass
+
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from .. import policy
-from ..models import Enrolment
+from ..models import Role
 from . import queries
+from .queries import CaseloadRow
 
 bp = Blueprint("caseload", __name__)
 
 
-def portfolio_url(enrolment: Enrolment) -> str:
-    """The learner's portfolio page (built by the evidence area)."""
-    if "learner.portfolio" in current_app.view_functions:
-        return url_for("learner.portfolio", enrolment_id=enrolment.id)
-    return f"/portfolio/{enrolment.id}"
+@dataclass
+class Section:
+    id: str
+    heading: str
+    rows: list[CaseloadRow]
+    empty: str
 
 
 @bp.get("/caseload")
 @login_required
 def home():
     person = policy.require("view_caseload", current_user._get_current_object())
-    return render_template(
-        "caseload/home.html",
-        assessing=queries.assessing(person),
-        assuring=queries.quality_assuring(person),
-        portfolio_url=portfolio_url,
-    )
+    sections = []
+    if person.has_role(Role.ASSESSOR):
+        sections.append(
+            Section(
+                "assessing",
+                "Learners you assess",
+                queries.assessing(person),
+                "Nobody has been assigned to you as assessor yet. "
+                "Your administrator assigns learners on each cohort's page.",
+            )
+        )
+    if person.has_role(Role.IQA):
+        sections.append(
+            Section(
+                "assuring",
+                "Learners you quality-assure",
+                queries.quality_assuring(person),
+                "Nobody has been assigned to you as internal quality assurer yet. "
+                "Your administrator assigns learners on each cohort's page.",
+            )
+        )
+    return render_template("caseload/home.html", person=person, sections=sections)

@@ -133,6 +133,8 @@ def evidence(evidence_id):
 
 def _evidence_page(evidence, upload_form, errors=(), status=200):
     newer = evidence_service.newer_version(evidence)
+    if not policy.can(current_user, "view", newer):
+        newer = None  # a correction still in draft is the learner's own
     return (
         render_template(
             "learner/evidence.html",

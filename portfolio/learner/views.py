@@ -37,7 +37,7 @@ def portfolio(enrolment_id):
     return render_template(
         "learner/portfolio.html",
         enrolment=enrolment,
-        progress=portfolio_progress(enrolment),
+        progress=portfolio_progress(enrolment, current_user),
         is_learner=enrolment.learner_id == current_user.id,
         may_add=policy.can(current_user, "add_evidence", enrolment),
     )
@@ -53,7 +53,7 @@ def criterion(enrolment_id, code):
     return render_template(
         "learner/criterion.html",
         enrolment=enrolment,
-        item=portfolio_progress(enrolment).for_criterion(criterion),
+        item=portfolio_progress(enrolment, current_user).for_criterion(criterion),
         notes=enrolment.standard.notes_for(code),
         may_add=policy.can(current_user, "add_evidence", enrolment),
     )

@@ -1,8 +1,9 @@
 """Where a learner stands against each criterion of their standard, and overall coverage.
 
-Computed from the latest version of each piece of evidence (and, while a correction is in
-draft, the submitted version it corrects). Assessment decisions (met / not yet met) come from
-the assessment module later, passed in as ``judgements``.
+Computed from the latest version of each piece of evidence the viewer may see (and, while a
+correction is in draft, the submitted version it corrects). Drafts are the learner's own.
+Assessment decisions (met / not yet met) come from the assessment module later, passed in as
+``judgements``.
 """
 
 import enum
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import policy
 from ..extensions import db
 from ..models import Criterion, CriterionKind, Enrolment, Evidence, EvidenceStatus, Mapping
 
@@ -84,22 +86,26 @@ class PortfolioProgress:
         return next(item for item in self.criteria if item.criterion.id == criterion.id)
 
 
-def latest_evidence(enrolment: Enrolment) -> list[Evidence]:
-    """The newest version of each piece of evidence, most recent activity first."""
+def latest_evidence(enrolment: Enrolment, viewer) -> list[Evidence]:
+    """The newest version of each piece of evidence that ``viewer`` may see, most recent
+    activity first: the learner's drafts for the learner, the latest submitted versions for
+    their assessor and everyone else (``policy`` decides)."""
     rows = db.session.scalars(
         select(Evidence)
         .where(Evidence.enrolment_id == enrolment.id)
         .options(selectinload(Evidence.mappings), selectinload(Evidence.files))
         .order_by(Evidence.activity_date.desc(), Evidence.id.desc())
     ).all()
-    replaced = {e.previous_id for e in rows if e.previous_id is not None}
-    return [e for e in rows if e.id not in replaced]
+    visible = [e for e in rows if policy.can(viewer, "view", e)]
+    replaced = {e.previous_id for e in visible if e.previous_id is not None}
+    return [e for e in visible if e.id not in replaced]
 
 
 def portfolio_progress(
-    enrolment: Enrolment, judgements: dict[int, CriterionStatus] | None = None
+    enrolment: Enrolment, viewer, judgements: dict[int, CriterionStatus] | None = None
 ) -> PortfolioProgress:
-    latest = latest_evidence(enrolment)
+    """Where the learner stands, as ``viewer`` may see it (drafts count only for the learner)."""
+    latest = latest_evidence(enrolment, viewer)
     counted: list[Evidence] = []
     for evidence in latest:
         counted.append(evidence)
