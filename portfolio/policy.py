@@ -44,6 +44,9 @@ RULES = {
     ("edit", Evidence): lambda u, e: _owns_enrolment(u, e.enrolment) and e.is_draft,
     ("revise", Evidence): lambda u, e: _owns_enrolment(u, e.enrolment) and not e.is_draft,
     ("view", EvidenceFile): lambda u, f: _may_view_evidence(u, f.evidence),
+    # An original photo can say where it was taken: only the learner who uploaded it gets it;
+    # everyone else downloads the copy without metadata (files/views.py).
+    ("download_original", EvidenceFile): lambda u, f: f.evidence.enrolment.learner_id == u.id,
     ("manage", Cohort): lambda u, c: _is_admin_of(u, c.provider_id),
     ("manage", User): lambda u, p: _is_admin_of(u, p.provider_id),
     # What an administrator may do on a person's page (nobody deactivates themselves).

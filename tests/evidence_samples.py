@@ -55,6 +55,38 @@ def webp_image(width=60, height=30, *, alpha=False, frames=1, gps=True) -> bytes
     return buffer.getvalue()
 
 
+def png_photo(width=50, height=40, gps=True) -> bytes:
+    """A PNG with camera EXIF (an eXIf chunk), as some phones and editors save screenshots."""
+    image = Image.new("RGB", (width, height), (0, 112, 60))
+    image.paste((255, 221, 0), (0, 0, width // 2, height))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", exif=gps_exif().tobytes() if gps else b"")
+    return buffer.getvalue()
+
+
+def multi_picture_jpeg() -> bytes:
+    """A JPEG with a second picture after it (MPF), as phones save depth or burst shots: both
+    pictures carry the location."""
+    first = Image.new("RGB", (60, 40), (0, 112, 60))
+    second = Image.new("RGB", (60, 40), (29, 112, 184))
+    buffer = io.BytesIO()
+    first.save(buffer, "MPO", save_all=True, append_images=[second], exif=gps_exif().tobytes())
+    return buffer.getvalue()
+
+
+def heic_photo(width=80, height=40, orientation=6, gps=True) -> bytes:
+    """An iPhone-style HEIC photo (HEVC in HEIF) with EXIF orientation and location."""
+    import pillow_heif
+
+    image = Image.new("RGB", (width, height), (0, 112, 60))
+    image.paste((255, 221, 0), (0, 0, width // 2, height))
+    exif = gps_exif(orientation) if gps else Image.Exif()
+    heif = pillow_heif.from_pillow(image)
+    buffer = io.BytesIO()
+    heif.save(buffer, quality=90, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
 def png_image(width=30, height=20, transparent=True) -> bytes:
     image = Image.new("RGBA" if transparent else "RGB", (width, height), (200, 0, 0, 128))
     buffer = io.BytesIO()

@@ -159,14 +159,11 @@ def test_a_missing_file_is_not_found(client, draft):
     assert fetch(client, "/files/999")[0] == 404
 
 
-def test_a_heic_photo_is_kept_for_download_without_a_display_copy(client, draft):
+def test_a_file_that_only_looks_like_a_heic_photo_is_refused_by_name(client, draft):
     import struct
 
     box = b"ftypheic" + struct.pack(">I", 0) + b"mif1heic"
-    heic = struct.pack(">I", len(box) + 4) + box + bytes(200)
-    photo = uploaded(client, draft, heic, "IMG_0001.HEIC")
-    assert (photo.content_type, photo.derivative_name) == ("image/heic", None)
-    page = client.get(f"/evidence/{draft.id}").get_data(as_text=True)
-    assert "IMG_0001.HEIC" in page and "<img" not in page
-    _, headers, _ = fetch(client, f"/files/{photo.id}")
-    assert headers["Content-Disposition"].startswith("attachment")
+    fake = struct.pack(">I", len(box) + 4) + box + bytes(200)
+    response = upload(client, draft, (fake, "IMG_0001.HEIC"))
+    assert response.status_code == 422
+    assert response.json["errors"][0].startswith("IMG_0001.HEIC could not be opened as an image")

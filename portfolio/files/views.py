@@ -1,12 +1,13 @@
 """Evidence files, served only to people allowed to see the evidence, with safe headers.
 
-Originals download as attachments, except audio, video and PDF, which browsers play or show
-inline. Photos are shown through their display copy (upright, small, no metadata), never the
-original, so no location data reaches a page.
+Audio, video and PDF open inline (browsers play or show them); everything else downloads as an
+attachment. Pages show photos through their display copy (upright, small, no metadata). The
+"Download" of a photo gives the learner who uploaded it their original, and everyone else the
+full-resolution copy without metadata, so nobody else receives where a photo was taken.
 """
 
 from flask import Blueprint, abort
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from .. import policy
 from ..extensions import db
@@ -17,22 +18,39 @@ from .serving import send_stored
 bp = Blueprint("files", __name__)
 
 INLINE_KINDS = {"audio", "video", "pdf"}
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
 
 
 def load_file(file_id: int) -> EvidenceFile:
     return policy.require("view", db.session.get(EvidenceFile, file_id))
 
 
+def receives_original(file: EvidenceFile) -> bool:
+    """Whether the signed-in person downloads this file as it was uploaded."""
+    return file.kind != "image" or policy.can(current_user, "download_original", file)
+
+
 @bp.get("/files/<int:file_id>")
 @login_required
 def download(file_id):
     file = load_file(file_id)
+    if receives_original(file):
+        return send_stored(
+            file.stored_name,
+            content_type=file.content_type,
+            name=download_name(file.original_name),
+            inline=file.kind in INLINE_KINDS,
+            etag=file.sha256,
+        )
+    if not file.shared_name:
+        abort(404)  # never the original instead
+    stem = download_name(file.original_name).rsplit(".", 1)[0]
     return send_stored(
-        file.stored_name,
-        content_type=file.content_type,
-        name=download_name(file.original_name),
-        inline=file.kind in INLINE_KINDS,
-        etag=file.sha256,
+        file.shared_name,
+        content_type=file.shared_content_type,
+        name=f"{stem}.{EXTENSIONS[file.shared_content_type]}",
+        inline=False,
+        etag=file.shared_name,
     )
 
 

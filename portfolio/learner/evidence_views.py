@@ -11,6 +11,7 @@ from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from .. import policy
 from ..errors import human_size, render_error
 from ..extensions import db
+from ..files.views import receives_original
 from ..models import Evidence, EvidenceFile
 from ..services import evidence as evidence_service
 from ..services import evidence_files
@@ -146,6 +147,7 @@ def _evidence_page(evidence, upload_form, errors=(), status=200):
             may_edit=(may_edit := policy.can(current_user, "edit", evidence)),
             may_revise=newer is None and policy.can(current_user, "revise", evidence),
             submit_blocked=_submit_blocked(evidence) if may_edit else None,
+            originals={f.id for f in evidence.files if receives_original(f)},
             **_upload_settings(),
         ),
         status,

@@ -128,9 +128,19 @@ class EvidenceFile(db.Model):
     derivative_name: Mapped[str | None] = mapped_column(String(128), default=None)
     derivative_width: Mapped[int | None] = mapped_column(default=None)
     derivative_height: Mapped[int | None] = mapped_column(default=None)
+    #: photos only: the full-resolution copy without metadata that everyone but the learner
+    #: downloads (services/images.py); its type differs from the original's for HEIC (JPEG)
+    shared_name: Mapped[str | None] = mapped_column(String(128), default=None)
+    shared_content_type: Mapped[str | None] = mapped_column(String(128), default=None)
+    shared_size: Mapped[int | None] = mapped_column(BigInteger, default=None)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     evidence: Mapped[Evidence] = relationship(back_populates="files")
+
+    @property
+    def stored_keys(self) -> list[str]:
+        """Every stored file this row uses: the original and any copies of it."""
+        return [k for k in (self.stored_name, self.derivative_name, self.shared_name) if k]
 
     @property
     def kind(self) -> str:

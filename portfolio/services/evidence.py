@@ -277,6 +277,9 @@ def revise(evidence: Evidence) -> Evidence:
             derivative_name=f.derivative_name,
             derivative_width=f.derivative_width,
             derivative_height=f.derivative_height,
+            shared_name=f.shared_name,
+            shared_content_type=f.shared_content_type,
+            shared_size=f.shared_size,
             uploaded_at=f.uploaded_at,
         )
         for f in evidence.files

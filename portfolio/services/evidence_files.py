@@ -45,37 +45,34 @@ def _store(evidence, files, consent, storage, stored: list[str]) -> list[Evidenc
             "consent",
         )
     checked = uploads.check(files)
-    display_copies, problems = {}, []
+    copies, problems = {}, []
     for upload in checked:
         if upload.type.mime in images.DERIVABLE:
             try:
                 with upload.staged.open() as source:
-                    copy = images.make_display_copy(source, upload.name, upload.type.mime, storage)
+                    made = images.make_copies(source, upload.name, upload.type.mime, storage)
             except images.ImageRefused as refused:
                 problems.append(str(refused))
                 continue
-            stored.append(copy.key)
-            display_copies[id(upload)] = copy
+            stored.extend(made.keys)
+            copies[id(upload)] = made
     if problems:
         raise UploadRefused(problems)
     rows = []
     for upload in checked:
         key = upload.staged.commit()
         stored.append(key)
-        copy = display_copies.get(id(upload))
-        rows.append(
-            EvidenceFile(
-                original_name=upload.name,
-                stored_name=key,
-                content_type=upload.type.mime,
-                size=upload.staged.size,
-                sha256=upload.staged.sha256,
-                consent=consent,
-                derivative_name=copy.key if copy else None,
-                derivative_width=copy.width if copy else None,
-                derivative_height=copy.height if copy else None,
-            )
+        row = EvidenceFile(
+            original_name=upload.name,
+            stored_name=key,
+            content_type=upload.type.mime,
+            size=upload.staged.size,
+            sha256=upload.staged.sha256,
+            consent=consent,
         )
+        if made := copies.get(id(upload)):
+            set_copies(row, made)
+        rows.append(row)
     evidence.files.extend(rows)
     db.session.flush()
     for row in rows:
@@ -91,6 +88,49 @@ def _store(evidence, files, consent, storage, stored: list[str]) -> list[Evidenc
             consent=consent.value,
         )
     return rows
+
+
+def make_missing_copies() -> tuple[int, list[str]]:
+    """Give photos uploaded before shared copies existed (or HEIC photos from before they could
+    be decoded) their display and shared copies. Returns how many stored photos got copies,
+    and a sentence for each that could not be opened. Versions share stored bytes, so every
+    row of one stored photo gets the same copies."""
+    storage = get_storage()
+    missing = db.session.scalars(
+        select(EvidenceFile).where(
+            EvidenceFile.shared_name.is_(None),
+            EvidenceFile.content_type.in_(sorted(images.DERIVABLE)),
+        )
+    ).all()
+    by_original: dict[str, list[EvidenceFile]] = {}
+    for row in missing:
+        by_original.setdefault(row.stored_name, []).append(row)
+    done, problems = 0, []
+    for key, rows in by_original.items():
+        first = rows[0]
+        try:
+            with storage.open(key) as source:
+                made = images.make_copies(source, first.original_name, first.content_type, storage)
+        except images.ImageRefused as refused:
+            problems.append(str(refused))
+            continue
+        replaced = {row.derivative_name for row in rows} - {None}
+        for row in rows:
+            set_copies(row, made)
+        db.session.commit()
+        for old in replaced:
+            if not _still_used(old):
+                storage.delete(old)
+        done += 1
+    return done, problems
+
+
+def set_copies(row: EvidenceFile, made: images.Copies) -> None:
+    row.derivative_name = made.display.key
+    row.derivative_width, row.derivative_height = made.display.width, made.display.height
+    row.shared_name = made.shared.key
+    row.shared_content_type = made.shared.content_type
+    row.shared_size = made.shared.size
 
 
 def set_consent(file: EvidenceFile, consent: ConsentStatus) -> None:
@@ -116,7 +156,7 @@ def remove(file: EvidenceFile) -> None:
     """Remove a file from a draft. Its bytes go too, unless an earlier version still uses them."""
     evidence = file.evidence
     require_draft(evidence)
-    keys = [k for k in (file.stored_name, file.derivative_name) if k]
+    keys = file.stored_keys
     record(
         "evidence.file_removed",
         evidence,
@@ -137,6 +177,12 @@ def _still_used(key: str) -> bool:
     uses = db.session.scalar(
         select(func.count())
         .select_from(EvidenceFile)
-        .where(or_(EvidenceFile.stored_name == key, EvidenceFile.derivative_name == key))
+        .where(
+            or_(
+                EvidenceFile.stored_name == key,
+                EvidenceFile.derivative_name == key,
+                EvidenceFile.shared_name == key,
+            )
+        )
     )
     return bool(uses)

@@ -1,32 +1,47 @@
-"""Display-sized copies of uploaded photos: upright, small, and carrying no metadata.
+"""The copies of an uploaded photo that people other than its learner receive.
 
-Pages show these derivatives, never the original, so camera metadata (GPS location above all)
-never reaches a page. Each derivative is built from the decoded pixels alone and re-encoded as
-JPEG without EXIF, XMP, ICC or comments. Pillow's decompression-bomb guard
-(``Image.MAX_IMAGE_PIXELS``) is made strict: an image over the limit is refused, not decoded.
+Two copies are made at upload, and neither carries camera metadata (GPS location above all):
+
+- a **display copy** that pages show: upright, at most ``DISPLAY_SIZE`` pixels, re-encoded as
+  JPEG from the decoded pixels alone (no EXIF, XMP, ICC or comments);
+- a **shared copy** at full resolution, which the "Download" link gives everyone but the learner
+  who uploaded the photo: for JPEG, PNG, WebP and GIF the same picture data with the metadata
+  left out (``image_metadata``, lossless and streamed); for HEIC, which browsers and most
+  computers cannot open, a full-size JPEG.
+
+Pillow's decompression-bomb guard (``Image.MAX_IMAGE_PIXELS``) is made strict: an image over the
+limit is refused, not decoded. HEIC and HEIF (iPhone photos) are decoded with ``pillow-heif``.
 """
 
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO
 
+import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..storage import Storage
+from . import image_metadata
+
+pillow_heif.register_heif_opener()
 
 #: longest side of a display copy, in pixels
 DISPLAY_SIZE = 1600
-#: the Pillow decoder for each type we make display copies of; the type was found from the
-#: content already, so only that decoder may look at the file (Pillow would otherwise try every
-#: plugin it has, some of which expect more of a file than our uploads offer)
+#: the Pillow decoder for each type we make copies of; the type was found from the content
+#: already, so only that decoder may look at the file (Pillow would otherwise try every plugin
+#: it has, some of which expect more of a file than our uploads offer)
 PILLOW_FORMATS = {
     "image/jpeg": "JPEG",
     "image/png": "PNG",
     "image/gif": "GIF",
     "image/webp": "WEBP",
+    "image/heic": "HEIF",
 }
-#: types that get a display copy; others (HEIC) are kept without one
+#: types that get a display copy and a shared copy
 DERIVABLE = set(PILLOW_FORMATS)
+#: types whose shared copy is the original's own picture data without its metadata
+LOSSLESS = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 
 
 class ImageRefused(ValueError):
@@ -40,20 +55,66 @@ class Derivative:
     height: int
 
 
-def make_display_copy(
-    source: BinaryIO, name: str, content_type: str, storage: Storage
-) -> Derivative:
-    """Decode ``source`` (a file of type ``content_type``) and store a display-sized,
-    metadata-free JPEG of it."""
+@dataclass
+class SharedCopy:
+    key: str
+    content_type: str
+    size: int
+
+
+@dataclass
+class Copies:
+    display: Derivative
+    shared: SharedCopy
+
+    @property
+    def keys(self) -> list[str]:
+        return [self.display.key, self.shared.key]
+
+
+def make_copies(source: BinaryIO, name: str, content_type: str, storage: Storage) -> Copies:
+    """Store the display copy and the shared copy of ``source`` (a file of ``content_type``).
+
+    Both are committed to storage; if anything fails, neither is left behind.
+    """
+    made: list[str] = []
+    try:
+        with _opening(name), _decoded(source, content_type) as image:
+            orientation = image.getexif().get(image_metadata.ORIENTATION_TAG, 1)
+            if content_type in LOSSLESS:
+                image.draft("RGB", (DISPLAY_SIZE, DISPLAY_SIZE))  # JPEG decodes at a smaller scale
+                shared = None
+            else:  # decoded once, at full size: save that, then shrink it in place
+                ImageOps.exif_transpose(image, in_place=True)
+                image = _flattened(image)
+                full = _save(image, storage, made, quality=90)
+                shared = SharedCopy(full.key, "image/jpeg", storage.size(full.key))
+            upright = ImageOps.exif_transpose(image)
+            upright.thumbnail((DISPLAY_SIZE, DISPLAY_SIZE))
+            display = _save(_flattened(upright), storage, made, quality=85)
+        if shared is None:
+            shared = _lossless_copy(source, name, content_type, orientation, storage, made)
+        return Copies(display, shared)
+    except BaseException:
+        for key in made:
+            storage.delete(key)
+        raise
+
+
+@contextmanager
+def _decoded(source: BinaryIO, content_type: str):
+    source.seek(0)
+    with Image.open(source, formats=[PILLOW_FORMATS[content_type]]) as image:
+        yield image
+
+
+@contextmanager
+def _opening(name: str):
+    """Turn Pillow's complaints into sentences that name the file and say what to do."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            source.seek(0)
-            with Image.open(source, formats=[PILLOW_FORMATS[content_type]]) as image:
-                image.draft("RGB", (DISPLAY_SIZE, DISPLAY_SIZE))  # JPEG decodes at a smaller scale
-                upright = ImageOps.exif_transpose(image)
-                upright.thumbnail((DISPLAY_SIZE, DISPLAY_SIZE))
-                pixels = _flatten(upright)
+            yield
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         limit = f"{Image.MAX_IMAGE_PIXELS / 1_000_000:.0f} million"
         raise ImageRefused(
@@ -61,25 +122,50 @@ def make_display_copy(
             "Make the image smaller, then upload it again."
         ) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise ImageRefused(
-            f"{name} could not be opened as an image; it may be damaged. "
-            "Open it on your device, save it again, then upload it again."
-        ) from error
-    clean = Image.new("RGB", pixels.size)  # a new image carries none of the source's info
-    clean.paste(pixels)
+        raise ImageRefused(_damaged(name)) from error
+
+
+def _damaged(name: str) -> str:
+    return (
+        f"{name} could not be opened as an image; it may be damaged. "
+        "Open it on your device, save it again, then upload it again."
+    )
+
+
+def _save(pixels: Image.Image, storage: Storage, made: list[str], quality: int) -> Derivative:
+    """Encode RGB pixels as a JPEG carrying nothing but them."""
+    pixels.load()
+    pixels.info = {}  # Pillow writes some of what it read (a JPEG comment, say) unless told not to
     writer = storage.writer()
     try:
-        clean.save(writer, "JPEG", quality=85, optimize=True)
-        return Derivative(writer.commit(), clean.width, clean.height)
+        pixels.save(writer, "JPEG", quality=quality, optimize=True)
+        key = writer.commit()
     finally:
         writer.abort()
+    made.append(key)
+    return Derivative(key, pixels.width, pixels.height)
 
 
-def _flatten(image: Image.Image) -> Image.Image:
+def _lossless_copy(source, name, content_type, orientation, storage, made) -> SharedCopy:
+    writer = storage.writer()
+    try:
+        try:
+            image_metadata.strip(source, content_type, writer, orientation)
+        except image_metadata.DamagedImage as error:
+            raise ImageRefused(_damaged(name)) from error
+        size = writer.size
+        key = writer.commit()
+    finally:
+        writer.abort()
+    made.append(key)
+    return SharedCopy(key, content_type, size)
+
+
+def _flattened(image: Image.Image) -> Image.Image:
     """RGB pixels; transparency becomes white (JPEG has no alpha)."""
     if image.mode in {"RGBA", "LA", "PA"} or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, (255, 255, 255))
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")
