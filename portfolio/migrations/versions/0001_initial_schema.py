@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 06:50:42.335274
+Create Date: 2026-11-29 07:11:47.556502
 
 """
 from alembic import op
@@ -200,7 +200,6 @@ def upgrade():
     sa.Column('activity_date', sa.Date(), nullable=False),
     sa.Column('method', sa.Enum('observation', 'product', 'witness_testimony', 'professional_discussion', 'questioning', 'reflective_account', 'recognition_of_prior_learning', name='method', native_enum=False, length=32), nullable=False),
     sa.Column('account_md', sa.Text(), nullable=False),
-    sa.Column('consent', sa.Enum('no_people', 'obtained', 'not_obtained', name='consentstatus', native_enum=False, length=32), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
@@ -221,9 +220,13 @@ def upgrade():
     sa.Column('content_type', sa.String(length=128), nullable=False),
     sa.Column('size', sa.BigInteger(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('consent', sa.Enum('no_people', 'obtained', 'not_obtained', name='consentstatus', native_enum=False, length=32), nullable=False),
     sa.Column('derivative_name', sa.String(length=128), nullable=True),
     sa.Column('derivative_width', sa.Integer(), nullable=True),
     sa.Column('derivative_height', sa.Integer(), nullable=True),
+    sa.Column('shared_name', sa.String(length=128), nullable=True),
+    sa.Column('shared_content_type', sa.String(length=128), nullable=True),
+    sa.Column('shared_size', sa.BigInteger(), nullable=True),
     sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['evidence_id'], ['evidence.id'], name=op.f('fk_evidence_file_evidence_id_evidence')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_evidence_file'))
