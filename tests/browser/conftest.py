@@ -10,6 +10,7 @@ import shutil
 import threading
 
 import pytest
+from people_helpers import PASSWORD
 from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
@@ -120,3 +121,22 @@ def assert_accessible(_axe):
         return results
 
     return check
+
+
+@pytest.fixture
+def sign_in():
+    """Sign a person in through the sign-in page, typing as they would."""
+
+    def sign_in(page, user, password=PASSWORD):
+        page.goto("/sign-in")
+        page.get_by_label("Email address").fill(user.email)
+        page.get_by_label("Password", exact=True).fill(password)
+        page.get_by_role("button", name="Sign in").click()
+
+    return sign_in
+
+
+@pytest.fixture
+def enrolment(make_enrolment):
+    """A learner enrolled with an assessor and an IQA (all with the test password)."""
+    return make_enrolment()

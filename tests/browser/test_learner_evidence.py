@@ -7,8 +7,6 @@ import pytest
 from evidence_samples import make_draft, pdf_document, photo_jpeg, wav_recording, windows_program
 from playwright.sync_api import expect
 
-PASSWORD = "a learner's own long passphrase"
-
 WATCH_PROGRESS = """
 () => {
   window.uploadStates = [];
@@ -31,25 +29,13 @@ def app_config(app_config):
     return {**app_config, "WTF_CSRF_ENABLED": True}
 
 
-@pytest.fixture
-def enrolment(make_enrolment, make_cohort, make_user):
-    cohort = make_cohort()
-    learner = make_user("learner", provider=cohort.provider, password=PASSWORD)
-    return make_enrolment(cohort=cohort, learner=learner)
-
-
-def sign_in(page, user):
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def status_of(page, code):
     return page.locator(f'[data-criterion="{code}"]').inner_text().strip()
 
 
-def test_learner_uploads_maps_and_submits_evidence(page, assert_accessible, enrolment, tmp_path):
+def test_learner_uploads_maps_and_submits_evidence(
+    sign_in, page, assert_accessible, enrolment, tmp_path
+):
     learner = enrolment.learner
     files = {
         "session photo.jpg": photo_jpeg(width=1200, height=800),
@@ -161,7 +147,7 @@ def test_learner_uploads_maps_and_submits_evidence(page, assert_accessible, enro
 
 
 def test_the_uploader_refuses_a_renamed_program_and_says_which_file(
-    page, assert_accessible, enrolment, tmp_path
+    sign_in, page, assert_accessible, enrolment, tmp_path
 ):
     evidence = make_draft(enrolment)
     (tmp_path / "minutes.pdf").write_bytes(windows_program())

@@ -8,7 +8,6 @@ import pytest
 from evidence_samples import make_draft, mp4_video, pdf_document, photo_jpeg
 from playwright.sync_api import expect
 
-PASSWORD = "a learner's own long passphrase"
 PHOTO = "Take a photo (on a phone or tablet)"
 VIDEO = "Record a video (on a phone or tablet)"
 
@@ -16,13 +15,6 @@ VIDEO = "Record a video (on a phone or tablet)"
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "WTF_CSRF_ENABLED": True}
-
-
-@pytest.fixture
-def enrolment(make_enrolment, make_cohort, make_user):
-    cohort = make_cohort()
-    learner = make_user("learner", provider=cohort.provider, password=PASSWORD)
-    return make_enrolment(cohort=cohort, learner=learner)
 
 
 @pytest.fixture
@@ -37,14 +29,6 @@ def recordings(tmp_path):
     return {name: tmp_path / name for name in files}
 
 
-def sign_in(page, user):
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/portfolio/\d+$"))
-
-
 def assert_opens_the_camera(page, label, accept):
     picker = page.get_by_label(label)
     assert picker.get_attribute("accept") == accept
@@ -52,10 +36,11 @@ def assert_opens_the_camera(page, label, accept):
 
 
 def test_with_javascript_a_recorded_video_uploads_with_its_progress(
-    page, assert_accessible, enrolment, recordings
+    sign_in, page, assert_accessible, enrolment, recordings
 ):
     evidence = make_draft(enrolment)
     sign_in(page, enrolment.learner)
+    expect(page).to_have_url(re.compile(r"/portfolio/\d+$"))
     page.goto(f"/evidence/{evidence.id}")
     assert_opens_the_camera(page, PHOTO, "image/*")
     assert_opens_the_camera(page, VIDEO, "video/*")
@@ -76,7 +61,7 @@ def test_with_javascript_a_recorded_video_uploads_with_its_progress(
 
 
 def test_without_javascript_a_photo_a_video_and_a_document_go_in_one_post(
-    browser, live_server, assert_accessible, enrolment, recordings
+    sign_in, browser, live_server, assert_accessible, enrolment, recordings
 ):
     # The app's scripts never arrive (as on a flaky phone connection); the browser still runs
     # the accessibility checker, which a context with JavaScript switched off could not.
@@ -85,6 +70,7 @@ def test_without_javascript_a_photo_a_video_and_a_document_go_in_one_post(
     try:
         page = context.new_page()
         sign_in(page, enrolment.learner)
+        expect(page).to_have_url(re.compile(r"/portfolio/\d+$"))
         page.get_by_role("button", name="Add evidence").first.click()
         expect(page.get_by_label("Choose files")).to_be_visible()  # the plain form's own inputs
         assert_opens_the_camera(page, PHOTO, "image/*")

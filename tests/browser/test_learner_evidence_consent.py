@@ -7,31 +7,19 @@ import pytest
 from evidence_samples import make_draft, pdf_document, photo_jpeg
 from playwright.sync_api import expect
 
-PASSWORD = "a learner's own long passphrase"
-
 
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "WTF_CSRF_ENABLED": True}
 
 
-@pytest.fixture
-def enrolment(make_enrolment, make_cohort, make_user):
-    cohort = make_cohort()
-    learner = make_user("learner", provider=cohort.provider, password=PASSWORD)
-    return make_enrolment(cohort=cohort, learner=learner)
-
-
 def test_each_batch_is_asked_about_consent_and_consent_can_be_recorded_later(
-    page, assert_accessible, enrolment, tmp_path
+    sign_in, page, assert_accessible, enrolment, tmp_path
 ):
     evidence = make_draft(enrolment)
     (tmp_path / "children at the workshop.jpg").write_bytes(photo_jpeg())
     (tmp_path / "plan.pdf").write_bytes(pdf_document())
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(enrolment.learner.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, enrolment.learner)
     page.goto(f"/evidence/{evidence.id}")
 
     # First batch: a photo of children whose parents have not yet agreed.

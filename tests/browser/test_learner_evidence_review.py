@@ -18,7 +18,7 @@ def submit(evidence):
 
 
 def test_the_assessor_sees_a_correction_come_back_and_opens_it(
-    page, assert_accessible, make_enrolment, make_cohort, make_user
+    sign_in, page, assert_accessible, make_enrolment, make_cohort, make_user
 ):
     cohort = make_cohort(name="Autumn cohort")
     assessor = make_user("assessor", provider=cohort.provider, password=PASSWORD)
@@ -29,10 +29,7 @@ def test_the_assessor_sees_a_correction_come_back_and_opens_it(
     submit(evidence_service.revise(first))  # a corrected version 2
     make_draft(enrolment, title="Still being written")
 
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(assessor.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, assessor, PASSWORD)
     expect(page).to_have_url(re.compile(r"/caseload$"))
     row = page.locator(f'tr[data-learner="{enrolment.learner.name}"]')
     expect(row.locator("[data-waiting]")).to_have_text("2")
