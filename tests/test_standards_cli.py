@@ -3,9 +3,12 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from portfolio.standards.datafile import dump, read_standard_file
 from portfolio.standards.loader import load_directory
 
+NOS_TEXTS = Path(__file__).resolve().parent / "data" / "nos"
 SEED = Path("/work/shared/seeds/nos-develop-deliver-coproductions.txt")
 CRITERIA = Path(__file__).resolve().parent.parent / "criteria"
 SHIPPED = next(CRITERIA.glob("*.yaml"))
@@ -196,3 +199,66 @@ def test_a_bad_urn_on_the_command_line_is_named_without_a_line_number(runner, tm
         "'.', '_' and '-'. Nothing was written.\n"
     )
     assert not out.exists()
+
+
+# `import -o FILE` writes whatever name it is given; `show FILE` must read back what it wrote,
+# whatever the suffix (it used to import a non-.yaml file as published text and call it "not a
+# National Occupational Standard").
+@pytest.mark.parametrize(
+    "name", ["out", "out.txt", "out.data", "out.yaml", "out.yml", "OUT.YAML", "out.yaml.bak"]
+)
+def test_show_reads_back_what_import_wrote_whatever_the_output_is_called(runner, tmp_path, name):
+    out = tmp_path / name
+
+    imported = runner.invoke(args=["standards", "import", str(SEED), "-o", str(out)])
+    shown = runner.invoke(args=["standards", "show", str(out), "--json"])
+    summary = runner.invoke(args=["standards", "show", str(out)])
+    again = runner.invoke(args=["standards", "import", str(SEED), "-o", str(out)])
+
+    assert imported.exit_code == 0, imported.output
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.output) == json.loads(
+        runner.invoke(args=["standards", "show", str(SEED), "--json"]).output
+    )
+    assert summary.exit_code == 0, summary.output
+    assert summary.output.startswith(f"{TITLE}\nURN PROV-")
+    assert "Performance criteria (13):" in summary.output
+    assert again.exit_code == 0, again.output  # the same standard: kept, not refused
+
+
+def test_show_reports_a_broken_data_file_as_one_whatever_its_suffix(runner, tmp_path):
+    out = tmp_path / "out"
+    assert runner.invoke(args=["standards", "import", str(SEED), "-o", str(out)]).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    out.write_text(
+        text.replace("performance_criteria:", "performance_criteria: [", 1), encoding="utf-8"
+    )
+    missing = tmp_path / "missing.data"
+    missing.write_text("title: Written by hand\nurn: X1\nversion: '1'\n", encoding="utf-8")
+
+    broken = runner.invoke(args=["standards", "show", str(out), "--json"])
+    incomplete = runner.invoke(args=["standards", "show", str(missing), "--json"])
+
+    assert broken.exit_code == 1
+    assert broken.output.startswith(f"Error: {out}: (file): is not valid YAML at line ")
+    assert incomplete.exit_code == 1
+    assert f"{missing}: performance_criteria:" in incomplete.output
+    assert "National Occupational Standard" not in broken.output + incomplete.output
+
+
+@pytest.mark.parametrize(
+    "text",
+    [SEED, SEED.with_name("coproduction-nine-top-tips.txt"), *sorted(NOS_TEXTS.glob("*.txt"))],
+    ids=lambda path: path.name,
+)
+def test_show_still_imports_published_text_whatever_its_suffix(runner, tmp_path, text):
+    expected = runner.invoke(args=["standards", "show", str(text), "--json"])
+    for name in ("nos", "nos.text"):
+        copy = tmp_path / name
+        copy.write_bytes(text.read_bytes())
+
+        result = runner.invoke(args=["standards", "show", str(copy), "--json"])
+
+        # The same reading as the .txt (a text the importer refuses is refused the same way).
+        assert result.exit_code == expected.exit_code, result.output
+        assert result.output.replace(str(copy), str(text)) == expected.output

@@ -19,6 +19,7 @@ from .datafile import (
     canonical_json,
     differences,
     file_name,
+    is_standard_file,
     read_standard_file,
     write_standard_file,
 )
@@ -130,7 +131,9 @@ def _import(source: Path, urn=None, version=None) -> StandardData:
 
 
 def _from_path(path: Path) -> StandardData:
-    if path.suffix.lower() in SUFFIXES:
+    """A data file (by suffix or content: ``import -o`` may have written any name), else a
+    published text, imported on the fly."""
+    if is_standard_file(path):
         try:
             return read_standard_file(path)
         except StandardFileError as error:

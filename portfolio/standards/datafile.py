@@ -19,6 +19,8 @@ from pydantic import ValidationError
 from .schema import StandardData, describe_errors
 
 SUFFIXES = (".yaml", ".yml")
+#: The top-level keys of a data file (a published text parsed as YAML never has them).
+FIELDS = frozenset(StandardData.model_fields)
 HEADER = "# A National Occupational Standard as data. Format: docs/criteria-format.md\n"
 
 
@@ -54,6 +56,33 @@ def read_standard_file(path) -> StandardData:
         return StandardData.model_validate(raw)
     except ValidationError as error:
         raise StandardFileError(path, describe_errors(error)) from None
+
+
+def is_standard_file(path) -> bool:
+    """Whether ``path`` is a data file rather than a published text, so ``standards show``
+    reads it as one: by its suffix (``.yaml``/``.yml``) or, whatever its name, by its content.
+    ``standards import -o`` writes any name it is given, and what it wrote must read back.
+
+    By content means the header line ``write_standard_file`` puts first (so a file written by
+    import and then broken by hand reports its own YAML error, not a text-import one), or a YAML
+    mapping with at least one of a standard's fields. Published text does not parse as such a
+    mapping (its headings and paragraphs are not ``key: value`` lines), and a file that is not
+    UTF-8 is not a data file. A file that cannot be read at all is left to the caller
+    to report."""
+    path = Path(path)
+    if path.suffix.lower() in SUFFIXES:
+        return True
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if text.startswith(HEADER.rstrip("\n")):
+        return True
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return False
+    return isinstance(raw, dict) and not FIELDS.isdisjoint(raw)
 
 
 def canonical(data: StandardData) -> dict:
