@@ -50,14 +50,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     uploads.init_app(app)  # views marked @streams_to_storage write uploads straight to storage
 
     from .admin.views import bp as admin_bp
+    from .assessor.views import bp as assessor_bp
     from .auth.views import bp as auth_bp
     from .caseload.views import bp as caseload_bp
     from .files.views import bp as files_bp
     from .learner.views import bp as learner_bp
+    from .notifications import views as notification_views
     from .public.views import bp as public_bp
 
-    for blueprint in (public_bp, auth_bp, admin_bp, caseload_bp, learner_bp, files_bp):
+    blueprints = (
+        public_bp,
+        auth_bp,
+        admin_bp,
+        caseload_bp,
+        assessor_bp,
+        learner_bp,
+        files_bp,
+        notification_views.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    notification_views.init_app(app)
 
     from . import cli
 

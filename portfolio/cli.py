@@ -55,7 +55,16 @@ def audit_verify():
 
 def init_app(app):
     from .admin.cli import demo_command, users_group
+    from .assessor.cli import signoff_group
     from .standards.cli import standards_group
 
-    for command in (upgrade_command, audit_group, standards_group, users_group, demo_command):
+    commands = (
+        upgrade_command,
+        audit_group,
+        standards_group,
+        users_group,
+        demo_command,
+        signoff_group,
+    )
+    for command in commands:
         app.cli.add_command(command)

@@ -13,6 +13,7 @@ from .models import Role
 AREAS = [
     ("Your portfolio", "learner.portfolios", "learner", {Role.LEARNER}),
     ("Caseload", "caseload.home", "caseload", {Role.ASSESSOR, Role.IQA}),
+    ("Evidence to assess", "assessor.queue", "assessor", {Role.ASSESSOR}),
     ("Administration", "admin.dashboard", "admin", {Role.ADMIN}),
 ]
 

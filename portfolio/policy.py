@@ -6,8 +6,21 @@ object (404), so nobody learns what exists by probing URLs.
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import exists, select
 
-from .models import Cohort, Enrolment, Evidence, EvidenceFile, Provider, Role, User
+from .extensions import db
+from .models import (
+    Cohort,
+    Enrolment,
+    Evidence,
+    EvidenceFile,
+    EvidenceReview,
+    Judgement,
+    Provider,
+    Role,
+    SignOff,
+    User,
+)
 
 # action -> (model, rule); each rule is rule(user, obj) -> bool
 
@@ -29,24 +42,59 @@ def _owns_enrolment(user: User, enrolment: Enrolment) -> bool:
     return user.has_role(Role.LEARNER) and enrolment.learner_id == user.id
 
 
+def _assesses(user: User, enrolment: Enrolment) -> bool:
+    return user.has_role(Role.ASSESSOR) and enrolment.assessor_id == user.id != enrolment.learner_id
+
+
+def _is_author(user: User, evidence: Evidence) -> bool:
+    """The learner wrote their own evidence; an assessor-led record belongs to the assessor who
+    recorded it, while they still assess this learner."""
+    if evidence.recorded_by_id is not None:
+        return evidence.recorded_by_id == user.id and _assesses(user, evidence.enrolment)
+    return _owns_enrolment(user, evidence.enrolment)
+
+
 def _may_view_evidence(user: User, evidence: Evidence) -> bool:
-    """A draft is the learner's own until they submit it; then their assessor, IQA and
-    administrators may see it (and every version submitted before it)."""
-    if evidence.enrolment.learner_id == user.id:
-        return True
-    return not evidence.is_draft and _may_view_enrolment(user, evidence.enrolment)
+    """A draft is its author's own until they submit it; then the learner, their assessor, IQA
+    and administrators may see it (and every version submitted before it)."""
+    if evidence.is_draft:
+        return evidence.author_id == user.id
+    return evidence.enrolment.learner_id == user.id or _may_view_enrolment(user, evidence.enrolment)
+
+
+def _made_decisions_on(user: User, enrolment: Enrolment) -> bool:
+    """Whether ``user`` ever judged, reviewed or signed off anything in this portfolio, whatever
+    their roles and assignments are today."""
+    judged = exists().where(
+        Judgement.enrolment_id == enrolment.id, Judgement.assessor_id == user.id
+    )
+    signed = exists().where(SignOff.enrolment_id == enrolment.id, SignOff.signer_id == user.id)
+    reviewed = (
+        select(EvidenceReview.id)
+        .join(EvidenceReview.evidence)
+        .where(Evidence.enrolment_id == enrolment.id, EvidenceReview.assessor_id == user.id)
+        .exists()
+    )
+    return bool(db.session.scalar(select(judged | signed | reviewed)))
 
 
 RULES = {
     ("view", Enrolment): _may_view_enrolment,
     ("add_evidence", Enrolment): _owns_enrolment,
     ("view", Evidence): _may_view_evidence,
-    ("edit", Evidence): lambda u, e: _owns_enrolment(u, e.enrolment) and e.is_draft,
-    ("revise", Evidence): lambda u, e: _owns_enrolment(u, e.enrolment) and not e.is_draft,
+    ("edit", Evidence): lambda u, e: _is_author(u, e) and e.is_draft,
+    ("revise", Evidence): lambda u, e: _is_author(u, e) and not e.is_draft,
     ("view", EvidenceFile): lambda u, f: _may_view_evidence(u, f.evidence),
-    # An original photo can say where it was taken: only the learner who uploaded it gets it;
+    # An original photo can say where it was taken: only the person who uploaded it gets it;
     # everyone else downloads the copy without metadata (files/views.py).
-    ("download_original", EvidenceFile): lambda u, f: f.evidence.enrolment.learner_id == u.id,
+    ("download_original", EvidenceFile): lambda u, f: f.evidence.author_id == u.id,
+    # Assessment (issue 8)
+    ("assess", Evidence): lambda u, e: not e.is_draft and _assesses(u, e.enrolment),
+    ("confirm_record", Evidence): lambda u, e: (
+        _owns_enrolment(u, e.enrolment) and e.awaits_learner_confirmation
+    ),
+    ("view", Judgement): lambda u, j: _may_view_enrolment(u, j.enrolment),
+    ("reply", Judgement): lambda u, j: _owns_enrolment(u, j.enrolment) or _assesses(u, j.enrolment),
     ("manage", Cohort): lambda u, c: _is_admin_of(u, c.provider_id),
     ("manage", User): lambda u, p: _is_admin_of(u, p.provider_id),
     # What an administrator may do on a person's page (nobody deactivates themselves).
@@ -59,12 +107,14 @@ RULES = {
     ("view_caseload", User): lambda u, p: (
         u.id == p.id and (u.has_role(Role.ASSESSOR) or u.has_role(Role.IQA))
     ),
-    ("assess", Enrolment): lambda u, e: (
-        u.has_role(Role.ASSESSOR) and e.assessor_id == u.id and e.learner_id != u.id
-    ),
-    # An IQA never quality-assures their own assessment decisions.
+    ("assess", Enrolment): _assesses,
+    # An IQA never quality-assures their own assessment decisions: not as today's assessor,
+    # and not where they judged, reviewed or signed off anything in the past.
     ("quality_assure", Enrolment): lambda u, e: (
-        u.has_role(Role.IQA) and e.iqa_id == u.id and e.assessor_id != u.id
+        u.has_role(Role.IQA)
+        and e.iqa_id == u.id
+        and e.assessor_id != u.id
+        and not _made_decisions_on(u, e)
     ),
 }
 

@@ -57,6 +57,8 @@ def test_a_learners_draft_is_hidden_from_their_assessor_until_submitted(
     as_assessor(client, login_as, enrolment)
     assert client.get(f"/evidence/{draft.id}").status_code == 404
     assert caseload_row(client, enrolment) == {
+        "coverage": "0 of 13 performance criteria met, 0 of 14 knowledge items met",
+        "waiting-since": "Nothing waiting",
         "waiting": "0",
         "corrections": "0",
         "latest-submission": "Nothing submitted yet",

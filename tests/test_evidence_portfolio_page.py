@@ -102,16 +102,14 @@ def test_the_assessor_sees_the_submitted_version_while_a_correction_is_in_draft(
     assert [e.id for e in progress.evidence] == [evidence.id]
 
 
-def test_assessment_decisions_will_show_as_met_or_not_yet_met(enrolment):
+def test_assessment_decisions_show_as_met_or_not_yet_met(enrolment):
+    from assessment_helpers import assess
+
     evidence = make_draft(enrolment)
     map_to(evidence, PC1="Opportunities.", PC2="Expectations.")
     submit(evidence)
-    pc1, pc2 = criteria(enrolment, "PC1", "PC2")
-    progress = portfolio_progress(
-        enrolment,
-        enrolment.learner,
-        judgements={pc1.id: CriterionStatus.MET, pc2.id: CriterionStatus.NOT_YET_MET},
-    )
+    assess(evidence, outcomes={"PC2": "not_yet_met"})
+    progress = portfolio_progress(enrolment, enrolment.learner)
     by_code = {item.criterion.code: item.status.label for item in progress.criteria}
     assert (by_code["PC1"], by_code["PC2"]) == ("Met", "Not yet met")
 

@@ -29,7 +29,12 @@ def test_an_assessor_who_is_also_a_learner_reaches_both_areas(
     login_as(person)
 
     page = client.get("/caseload").text
-    assert nav_links(page) == ["Your portfolio", "Caseload", "Your account"]
+    assert nav_links(page) == [
+        "Your portfolio",
+        "Caseload",
+        "Evidence to assess",
+        "Your account",
+    ]
 
 
 def test_an_administrator_who_also_assesses_sees_both(client, make_user, login_as):
@@ -37,7 +42,7 @@ def test_an_administrator_who_also_assesses_sees_both(client, make_user, login_a
     login_as(person)
 
     page = client.get("/admin").text
-    assert nav_links(page) == ["Caseload", "Administration", "Your account"]
+    assert nav_links(page) == ["Caseload", "Evidence to assess", "Administration", "Your account"]
 
 
 def test_visitors_get_no_service_navigation(client):

@@ -23,8 +23,10 @@ from portfolio.models import (
     Evidence,
     EvidenceFile,
     EvidenceStatus,
+    Judgement,
     Method,
     OneTimeToken,
+    Outcome,
 )
 from portfolio.models._types import utcnow
 
@@ -54,12 +56,23 @@ OWN_PAGES = {
     "admin.people_list": {"admin"},
     "admin.new_person": {"admin"},
     "caseload.home": {"assessor", "iqa"},
+    "assessor.queue": {"assessor"},
+    "notifications.index": SIGNED_IN,
+    "notifications.mark_read": SIGNED_IN,
     "learner.portfolios": {"learner"},
 }
 
 #: URL parameters that name somebody's object: filled with another provider's or another
 #: person's object, so the route must refuse.
-OBJECT_PARAMETERS = {"enrolment_id", "evidence_id", "file_id", "cohort_id", "user_id", "token"}
+OBJECT_PARAMETERS = {
+    "enrolment_id",
+    "evidence_id",
+    "file_id",
+    "cohort_id",
+    "user_id",
+    "token",
+    "judgement_id",
+}
 #: URL parameters that name public things (a standard, a criterion code of it).
 PUBLIC_PARAMETERS = {"standard_id", "code"}
 
@@ -83,6 +96,7 @@ class World:
     evidence: Evidence
     file: EvidenceFile
     token: str
+    judgement: Judgement
 
     def fill(self, arguments, standard) -> dict:
         values = {
@@ -92,6 +106,7 @@ class World:
             "cohort_id": self.cohort.id,
             "user_id": self.enrolment.learner_id,
             "token": self.token,
+            "judgement_id": self.judgement.id,
             "standard_id": standard.id,
             "code": standard.criteria[0].code,
         }
@@ -102,6 +117,7 @@ class World:
 def make_world(make_cohort, make_user):
     def make(provider, learner=None, assessor=None, iqa=None):
         cohort = make_cohort(provider=provider)
+        first_criterion = cohort.standard.criteria[0]
         enrolment = Enrolment(
             cohort=cohort,
             learner=learner or make_user("learner", provider=provider, password=None),
@@ -126,7 +142,15 @@ def make_world(make_cohort, make_user):
             consent=ConsentStatus.NO_PEOPLE,
         )
         token = secrets.token_urlsafe(32)
-        db.session.add_all([enrolment, evidence, file])
+        judgement = Judgement(
+            enrolment=enrolment,
+            criterion=first_criterion,
+            assessor=enrolment.assessor,
+            outcome=Outcome.NOT_YET_MET,
+            feedback_md="Say more.",
+            evidence=[evidence],
+        )
+        db.session.add_all([enrolment, evidence, file, judgement])
         db.session.add(
             OneTimeToken(
                 user=enrolment.learner,
@@ -136,7 +160,7 @@ def make_world(make_cohort, make_user):
             )
         )
         db.session.commit()
-        return World(cohort, enrolment, evidence, file, token)
+        return World(cohort, enrolment, evidence, file, token, judgement)
 
     return make
 

@@ -15,14 +15,18 @@ from ..files.views import receives_original
 from ..models import Evidence, EvidenceFile
 from ..services import evidence as evidence_service
 from ..services import evidence_files
+from ..services.assessment import records, state
 from ..services.evidence import EvidenceProblem
 from ..services.filetypes import ACCEPT_ATTRIBUTE, ACCEPTED_SUMMARY
 from ..services.markdown import render_markdown
+from ..services.problems import Problem
 from ..services.uploads import FileTooLarge, UploadRefused, streams_to_storage
 from .forms import (
     EvidenceForm,
     FileConsentForm,
     NewEvidenceForm,
+    NewRecordForm,
+    RecordForm,
     SubmitForm,
     UploadForm,
     consent_value,
@@ -78,7 +82,7 @@ def _preview(form):
     return None
 
 
-def _evidence_form_page(form, enrolment, evidence, errors, preview):
+def _evidence_form_page(form, enrolment, evidence, errors, preview, **extra):
     """The add and change pages share one form: ``evidence`` is None when adding."""
     return render_template(
         "learner/evidence_form.html",
@@ -88,6 +92,7 @@ def _evidence_form_page(form, enrolment, evidence, errors, preview):
         errors=errors,
         preview=preview,
         **_upload_settings(),
+        **extra,
     )
 
 
@@ -125,6 +130,43 @@ def new_evidence(enrolment_id):
     return _evidence_form_page(form, enrolment, None, errors, preview)
 
 
+@bp.route("/portfolio/<int:enrolment_id>/records/new", methods=["GET", "POST"])
+@login_required
+@streams_to_storage
+def new_record(enrolment_id):
+    """The assessor records an observation, professional discussion or questioning: a draft of
+    their own, with files, mapped and submitted through the same pages as a learner's."""
+    enrolment = load_enrolment(enrolment_id, "assess")
+    form = NewRecordForm()
+    errors, preview = [], _preview(form)
+    if preview is None and form.validate_on_submit():
+        files = request.files.getlist("files")
+        try:
+            evidence = records.create_record(
+                enrolment, current_user._get_current_object(), **form.values(), commit=False
+            )
+            if any(f.filename for f in files):
+                evidence_files.attach(evidence, files, consent_value(form.consent))
+            else:
+                db.session.commit()
+        except UploadRefused as refused:
+            form.files.errors = list(refused.problems)
+        except EvidenceProblem as problem:
+            errors = _refused(form, problem)
+        else:
+            flash("Your record is saved as a draft. Map it to criteria, then submit it.", "success")
+            return redirect(url_for(".evidence", evidence_id=evidence.id))
+    return _evidence_form_page(
+        form,
+        enrolment,
+        None,
+        errors,
+        preview,
+        heading="Record assessor-led evidence",
+        action=url_for(".new_record", enrolment_id=enrolment.id),
+    )
+
+
 @bp.get("/evidence/<int:evidence_id>")
 @login_required
 def evidence(evidence_id):
@@ -148,6 +190,10 @@ def _evidence_page(evidence, upload_form, errors=(), status=200):
             may_revise=newer is None and policy.can(current_user, "revise", evidence),
             submit_blocked=_submit_blocked(evidence) if may_edit else None,
             originals={f.id for f in evidence.files if receives_original(f)},
+            judgements=state.judgements_resting_on(evidence),
+            may_assess=policy.can(current_user, "assess", evidence)
+            and evidence.status.value == "submitted",
+            may_confirm=policy.can(current_user, "confirm_record", evidence),
             **_upload_settings(),
         ),
         status,
@@ -165,7 +211,7 @@ def _submit_blocked(evidence) -> str | None:
 @login_required
 def edit_evidence(evidence_id):
     evidence = load_evidence(evidence_id, "edit")
-    form = EvidenceForm(obj=evidence)
+    form = (RecordForm if evidence.is_assessor_led else EvidenceForm)(obj=evidence)
     errors, preview = [], _preview(form)
     if preview is None and form.validate_on_submit():
         try:
@@ -295,7 +341,7 @@ def submit_evidence(evidence_id):
         evidence=evidence,
         form=form,
         errors=errors,
-        declaration=evidence_service.DECLARATION,
+        declaration=evidence_service.declaration_for(evidence),
     )
 
 
@@ -314,3 +360,19 @@ def revise_evidence(evidence_id):
         "success",
     )
     return redirect(url_for(".evidence", evidence_id=draft.id))
+
+
+@bp.post("/evidence/<int:evidence_id>/confirm")
+@login_required
+def confirm_record(evidence_id):
+    """The learner agrees that the assessor's record of them is accurate."""
+    evidence = load_evidence(evidence_id, "confirm_record")
+    try:
+        records.confirm(
+            evidence, current_user._get_current_object(), agreed=request.form.get("agree") == "y"
+        )
+    except Problem as problem:
+        db.session.rollback()
+        return _evidence_page(evidence, UploadForm(), [(problem.field, problem.message)], 422)
+    flash("You confirmed the record is accurate.", "success")
+    return redirect(url_for(".evidence", evidence_id=evidence.id))

@@ -79,6 +79,46 @@ class NewEvidenceForm(EvidenceForm):
     validate_consent = _validate_consent
 
 
+class RecordForm(EvidenceForm):
+    """An assessor's record of an observation, professional discussion or questioning."""
+
+    method = RadioField(
+        "Kind of record",
+        choices=[
+            SelectChoice(m.value, m.label)
+            for m in (Method.OBSERVATION, Method.PROFESSIONAL_DISCUSSION, Method.QUESTIONING)
+        ],
+        validate_choice=False,
+    )
+    context = StringField(
+        "Place or context",
+        validators=[
+            InputRequired("Say where this took place, or in what context."),
+            Length(max=500, message="Keep the place or context to 500 characters."),
+        ],
+    )
+    account_md = TextAreaField(
+        "What you saw, asked and heard",
+        validators=[
+            InputRequired("Write what you saw, asked and heard."),
+            Length(max=ACCOUNT_MAX, message=f"Keep the record to {ACCOUNT_MAX:,} characters."),
+        ],
+    )
+
+    def validate_method(self, field):
+        if field.data not in {"observation", "professional_discussion", "questioning"}:
+            raise ValidationError("Choose observation, professional discussion or questioning.")
+
+    def values(self) -> dict:
+        return {**super().values(), "context": self.context.data.strip()}
+
+
+class NewRecordForm(RecordForm):
+    consent = _consent_field()
+    files = MultipleFileField("Files (optional)")
+    validate_consent = _validate_consent
+
+
 class UploadForm(FlaskForm):
     """One batch of files; the consent answer is recorded for each file in it."""
 

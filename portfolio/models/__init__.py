@@ -1,11 +1,33 @@
 """The database models, one module per aggregate. Import from here."""
 
+from .assessment import (
+    ASSESSOR_DECLARATION,
+    RULE_QUESTIONS,
+    RULES_OF_EVIDENCE,
+    EvidenceReview,
+    FeedbackReply,
+    Judgement,
+    MappingDecision,
+    Outcome,
+    SignOff,
+)
 from .audit import AuditEntry
 from .evidence import ConsentStatus, Evidence, EvidenceFile, EvidenceStatus, Mapping, Method
+from .notifications import Notification
 from .people import Cohort, Enrolment, OneTimeToken, Provider, Role, SignInAttempt, User, UserRole
 from .standards import Criterion, CriterionKind, Standard
 
 __all__ = [
+    "ASSESSOR_DECLARATION",
+    "RULES_OF_EVIDENCE",
+    "RULE_QUESTIONS",
+    "EvidenceReview",
+    "FeedbackReply",
+    "Judgement",
+    "MappingDecision",
+    "Notification",
+    "Outcome",
+    "SignOff",
     "AuditEntry",
     "Cohort",
     "ConsentStatus",

@@ -73,6 +73,11 @@ class Evidence(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     declaration_name: Mapped[str] = mapped_column(String(200), default="")
     declaration_text: Mapped[str] = mapped_column(Text, default="")
+    #: assessor-led evidence (an observation, professional discussion or questioning record):
+    #: the assessor who recorded it, where or in what context, and the learner's agreement
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), default=None)
+    context: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    learner_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     enrolment = relationship("Enrolment")
     previous: Mapped["Evidence | None"] = relationship(remote_side=[id])
@@ -82,6 +87,21 @@ class Evidence(db.Model):
     mappings: Mapped[list["Mapping"]] = relationship(
         back_populates="evidence", cascade="all, delete-orphan"
     )
+    recorded_by = relationship("User", foreign_keys=[recorded_by_id])
+    review = relationship("EvidenceReview", back_populates="evidence", uselist=False)
+
+    @property
+    def author_id(self) -> int:
+        """Whose draft this is: the assessor who recorded it, or the learner."""
+        return self.recorded_by_id or self.enrolment.learner_id
+
+    @property
+    def is_assessor_led(self) -> bool:
+        return self.recorded_by_id is not None
+
+    @property
+    def awaits_learner_confirmation(self) -> bool:
+        return self.is_assessor_led and not self.is_draft and self.learner_confirmed_at is None
 
     @property
     def is_draft(self) -> bool:
@@ -163,3 +183,8 @@ class Mapping(db.Model):
 
     evidence: Mapped[Evidence] = relationship(back_populates="mappings")
     criterion = relationship("Criterion")
+    decision = relationship("MappingDecision", back_populates="mapping", uselist=False)
+
+    @property
+    def rejected(self) -> bool:
+        return self.decision is not None and not self.decision.accepted

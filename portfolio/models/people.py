@@ -127,6 +127,10 @@ class Enrolment(db.Model):
     assessor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     iqa_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: goes up by one with every assessment event (a submission, a judgement, a sign-off...);
+    #: a form carries the number it showed, so a write based on an older page is refused
+    #: instead of silently overwriting what happened since (services/assessment/revision.py)
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     learner: Mapped[User] = relationship(foreign_keys=[learner_id])

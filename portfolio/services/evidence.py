@@ -22,12 +22,20 @@ from ..models import (
     Method,
 )
 from ..models._types import utcnow
+from .assessment import revision
+from .assessment.state import require_open
 from .audit import record
+from .notifications import notify
 from .problems import Problem
 
 DECLARATION = (
     "I confirm that this evidence is my own work, that it is a true record of what I did, and "
     "that what I have said about the consent of the people it shows is true."
+)
+#: what an assessor declares when they submit a record they made (an observation, say)
+RECORD_DECLARATION = (
+    "I confirm that this is an accurate record of what I observed, asked and heard, and that "
+    "what I have said about the consent of the people it shows is true."
 )
 MAX_JUSTIFICATION = 1000
 LOCAL_TIME = ZoneInfo("Europe/London")
@@ -47,8 +55,11 @@ class EvidenceFrozen(EvidenceProblem):
 
 
 def require_draft(evidence: Evidence) -> None:
+    """Every change to evidence passes here: only a draft changes, and nothing changes in a
+    portfolio whose unit is signed off."""
     if not evidence.is_draft:
         raise EvidenceFrozen()
+    require_open(evidence.enrolment)
 
 
 def today() -> date:
@@ -72,16 +83,22 @@ def create(
     activity_date: date,
     method: Method,
     account_md: str = "",
+    recorded_by=None,
+    context: str = "",
     commit: bool = True,
 ) -> Evidence:
-    """A new draft. ``commit=False`` lets the caller attach files in the same transaction."""
+    """A new draft. ``commit=False`` lets the caller attach files in the same transaction.
+    ``recorded_by`` makes it assessor-led (assessment/records.py)."""
     _check_details(title, activity_date)
+    require_open(enrolment)
     evidence = Evidence(
         enrolment=enrolment,
         title=title.strip(),
         activity_date=activity_date,
         method=method,
         account_md=account_md,
+        recorded_by=recorded_by,
+        context=context,
     )
     db.session.add(evidence)
     db.session.flush()
@@ -90,6 +107,7 @@ def create(
         evidence,
         provider_id=enrolment.cohort.provider_id,
         enrolment_id=enrolment.id,
+        recorded_by=recorded_by.email if recorded_by is not None else None,
         **{field: audit_value(field, getattr(evidence, field)) for field in AUDITED_FIELDS},
     )
     if commit:
@@ -99,7 +117,7 @@ def create(
 
 #: the learner's own words are kept out of the audit trail: their digest and length are enough
 #: to show whether and how much they changed
-AUDITED_FIELDS = ("title", "activity_date", "method", "account_md")
+AUDITED_FIELDS = ("title", "activity_date", "method", "account_md", "context")
 
 
 def audit_value(field: str, value):
@@ -187,28 +205,35 @@ def set_mappings(evidence: Evidence, justifications: dict[Criterion, str]) -> No
         db.session.commit()
 
 
+def declaration_for(evidence: Evidence) -> str:
+    return RECORD_DECLARATION if evidence.is_assessor_led else DECLARATION
+
+
 def submit(evidence: Evidence, *, full_name: str, confirmed: bool) -> None:
-    """Freeze this version with the learner's declaration of authenticity."""
+    """Freeze this version with its author's declaration: the learner's of authenticity, or
+    the assessor's that their record is accurate (which the learner then confirms)."""
     require_draft(evidence)
     if not evidence.mappings:
         raise EvidenceProblem("Map this evidence to at least one criterion before you submit it.")
     if missing := evidence.files_without_consent:
         raise EvidenceProblem(consent_missing_message([f.original_name for f in missing]))
-    expected = " ".join(evidence.enrolment.learner.name.split()).casefold()
+    author = evidence.recorded_by or evidence.enrolment.learner
     if not full_name.strip():
         raise EvidenceProblem("Enter your full name.", "full_name")
-    if " ".join(full_name.split()).casefold() != expected:
+    if " ".join(full_name.split()).casefold() != " ".join(author.name.split()).casefold():
         raise EvidenceProblem(
-            "Enter your full name as it appears on your account: "
-            f"{evidence.enrolment.learner.name}.",
+            f"Enter your full name as it appears on your account: {author.name}.",
             "full_name",
         )
     if not confirmed:
         raise EvidenceProblem("Confirm that the declaration is true.", "confirm")
+    # Whatever the assessor has open for this portfolio is now out of date.
+    revision.move_on(evidence.enrolment)
+    require_open(evidence.enrolment)
     evidence.status = EvidenceStatus.SUBMITTED
     evidence.submitted_at = utcnow()
     evidence.declaration_name = " ".join(full_name.split())
-    evidence.declaration_text = DECLARATION
+    evidence.declaration_text = declaration_for(evidence)
     previous = evidence.previous
     if previous is not None and previous.status == EvidenceStatus.SUBMITTED:
         previous.status = EvidenceStatus.SUPERSEDED
@@ -222,7 +247,30 @@ def submit(evidence: Evidence, *, full_name: str, confirmed: bool) -> None:
         files=[f.sha256 for f in evidence.files],
         criteria=sorted(m.criterion.code for m in evidence.mappings),
     )
+    _tell_about_submission(evidence)
     db.session.commit()
+
+
+def _tell_about_submission(evidence: Evidence) -> None:
+    enrolment = evidence.enrolment
+    link = f"/evidence/{evidence.id}"
+    if evidence.is_assessor_led:
+        notify(
+            enrolment.learner,
+            "record_to_confirm",
+            f"{evidence.recorded_by.name} recorded “{evidence.title}”: check it and confirm it "
+            "is accurate.",
+            link,
+        )
+        return
+    resubmitted = evidence.version > 1
+    notify(
+        enrolment.assessor,
+        "evidence_resubmitted" if resubmitted else "evidence_submitted",
+        f"{enrolment.learner.name} {'resubmitted' if resubmitted else 'submitted'} "
+        f"“{evidence.title}”" + (f" (version {evidence.version})." if resubmitted else "."),
+        link + "/assess",
+    )
 
 
 def consent_missing_message(names: list[str]) -> str:
@@ -254,6 +302,7 @@ def revise(evidence: Evidence) -> Evidence:
     """Start a new draft from a submitted version; the submitted one stays as it was."""
     if evidence.is_draft:
         raise EvidenceProblem("This version is still a draft, so you can change it directly.")
+    require_open(evidence.enrolment)
     if newer_version(evidence) is not None:
         raise EvidenceProblem("There is already a newer version of this evidence.")
     draft = Evidence(
@@ -264,6 +313,8 @@ def revise(evidence: Evidence) -> Evidence:
         activity_date=evidence.activity_date,
         method=evidence.method,
         account_md=evidence.account_md,
+        recorded_by=evidence.recorded_by,
+        context=evidence.context,
     )
     # Stored bytes are immutable, so the new version's files share them (see evidence_files).
     draft.files = [

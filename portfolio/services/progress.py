@@ -2,8 +2,8 @@
 
 Computed from the latest version of each piece of evidence the viewer may see (and, while a
 correction is in draft, the submitted version it corrects). Drafts are the learner's own.
-Assessment decisions (met / not yet met) come from the assessment module later, passed in as
-``judgements``.
+Assessment decisions (met / not yet met) come from services/assessment: the judgement in force
+for a criterion decides its status.
 """
 
 import enum
@@ -14,7 +14,16 @@ from sqlalchemy.orm import selectinload
 
 from .. import policy
 from ..extensions import db
-from ..models import Criterion, CriterionKind, Enrolment, Evidence, EvidenceStatus, Mapping
+from ..models import (
+    Criterion,
+    CriterionKind,
+    Enrolment,
+    Evidence,
+    EvidenceStatus,
+    Judgement,
+    Mapping,
+)
+from .assessment.state import current_judgements
 
 
 class CriterionStatus(enum.StrEnum):
@@ -51,6 +60,8 @@ class CriterionProgress:
     criterion: Criterion
     status: CriterionStatus
     mappings: list[Mapping] = field(default_factory=list)
+    #: the judgement in force, if the criterion has been judged
+    judgement: Judgement | None = None
 
 
 @dataclass
@@ -72,6 +83,19 @@ class PortfolioProgress:
     @staticmethod
     def _covered(items: list[CriterionProgress]) -> int:
         return sum(1 for item in items if item.status != CriterionStatus.NO_EVIDENCE)
+
+    @staticmethod
+    def _met(items: list[CriterionProgress]) -> int:
+        return sum(1 for item in items if item.status == CriterionStatus.MET)
+
+    @property
+    def met_text(self) -> str:
+        """For example "7 of 13 performance criteria met, 3 of 14 knowledge items met"."""
+        pcs, kis = self.performance_criteria, self.knowledge_items
+        return (
+            f"{self._met(pcs)} of {len(pcs)} performance criteria met, "
+            f"{self._met(kis)} of {len(kis)} knowledge items met"
+        )
 
     @property
     def coverage_text(self) -> str:
@@ -101,10 +125,9 @@ def latest_evidence(enrolment: Enrolment, viewer) -> list[Evidence]:
     return [e for e in visible if e.id not in replaced]
 
 
-def portfolio_progress(
-    enrolment: Enrolment, viewer, judgements: dict[int, CriterionStatus] | None = None
-) -> PortfolioProgress:
+def portfolio_progress(enrolment: Enrolment, viewer) -> PortfolioProgress:
     """Where the learner stands, as ``viewer`` may see it (drafts count only for the learner)."""
+    judgements = current_judgements(enrolment)
     latest = latest_evidence(enrolment, viewer)
     counted: list[Evidence] = []
     for evidence in latest:
@@ -119,13 +142,14 @@ def portfolio_progress(
     items = []
     for criterion in enrolment.standard.criteria:
         mappings = by_criterion.get(criterion.id, [])
-        if judgements and criterion.id in judgements:
-            status = judgements[criterion.id]
+        judgement = judgements.get(criterion.id)
+        if judgement is not None:
+            status = CriterionStatus.MET if judgement.is_met else CriterionStatus.NOT_YET_MET
         elif any(not m.evidence.is_draft for m in mappings):
             status = CriterionStatus.SUBMITTED
         elif mappings:
             status = CriterionStatus.MAPPED
         else:
             status = CriterionStatus.NO_EVIDENCE
-        items.append(CriterionProgress(criterion, status, mappings))
+        items.append(CriterionProgress(criterion, status, mappings, judgement))
     return PortfolioProgress(items, latest)

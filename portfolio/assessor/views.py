@@ -1,0 +1,179 @@
+"""The assessor's pages. Each view loads its object through ``policy``, parses the form and
+calls a service in services/assessment; a refusal is rolled back and shown beside its field."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import policy
+from ..extensions import db
+from ..files.views import receives_original
+from ..models import RULE_QUESTIONS, RULES_OF_EVIDENCE, Cohort, Enrolment, Evidence, Role, User
+from ..services.assessment import review, signing, state
+from ..services.assessment.revision import Conflict
+from ..services.problems import Problem
+from . import queue as queue_query
+from .forms import ReopenForm, SignOffForm
+from .review_form import ReviewAnswers
+
+bp = Blueprint("assessor", __name__)
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+@bp.get("/caseload/queue")
+@login_required
+def queue():
+    policy.require_role(Role.ASSESSOR)
+    only = queue_query.QueueFilter.from_args(request.args)
+    caseload = db.session.scalars(
+        select(Enrolment)
+        .join(Enrolment.cohort)
+        .join(Enrolment.learner)
+        .where(
+            Enrolment.assessor_id == current_user.id, Cohort.provider_id == current_user.provider_id
+        )
+        .order_by(User.name)
+    ).all()
+    return render_template(
+        "assessor/queue.html",
+        waiting=queue_query.waiting_for(_me(), only),
+        only=only,
+        learners=sorted({(e.learner_id, e.learner.name) for e in caseload}, key=lambda p: p[1]),
+        cohorts=sorted({(e.cohort_id, e.cohort.name) for e in caseload}, key=lambda c: c[1]),
+        waiting_text=queue_query.waiting_text,
+    )
+
+
+def _review_page(evidence: Evidence, answers: ReviewAnswers, errors=(), status=200):
+    enrolment = evidence.enrolment
+    return (
+        render_template(
+            "assessor/review.html",
+            evidence=evidence,
+            enrolment=enrolment,
+            answers=answers,
+            errors=list(errors),
+            rules=[(rule, RULE_QUESTIONS[rule]) for rule in RULES_OF_EVIDENCE],
+            current=state.current_judgements(enrolment),
+            sign_off=state.sign_off_in_force(enrolment),
+            originals={f.id for f in evidence.files if receives_original(f)},
+            may_edit=False,
+        ),
+        status,
+    )
+
+
+@bp.route("/evidence/<int:evidence_id>/assess", methods=["GET", "POST"])
+@login_required
+def assess(evidence_id):
+    evidence = policy.require("assess", db.session.get(Evidence, evidence_id))
+    if request.method == "GET":
+        return _review_page(evidence, ReviewAnswers.from_record(evidence))
+    answers = ReviewAnswers.from_form(request.form, evidence)
+    try:
+        review.assess(
+            evidence,
+            _me(),
+            seen=answers.seen,
+            rules=answers.rules,
+            notes=answers.notes,
+            decisions=answers.decisions,
+            judgements=answers.judgements,
+        )
+    except Conflict as conflict:
+        db.session.rollback()
+        db.session.refresh(evidence.enrolment)
+        answers.seen = evidence.enrolment.revision  # they may send it again, knowingly
+        return _review_page(evidence, answers, [(None, conflict.message)], 409)
+    except Problem as problem:
+        db.session.rollback()
+        return _review_page(evidence, answers, [(problem.field, problem.message)], 422)
+    flash(f"Your assessment of “{evidence.title}” is saved.", "success")
+    return redirect(url_for(".queue"))
+
+
+@bp.route("/portfolio/<int:enrolment_id>/sign-off", methods=["GET", "POST"])
+@login_required
+def sign_off(enrolment_id):
+    enrolment = policy.require("assess", db.session.get(Enrolment, enrolment_id))
+    form = SignOffForm(revision=enrolment.revision)
+    errors, missing, status = [], None, 200
+    if form.validate_on_submit():
+        try:
+            signing.sign_off(
+                enrolment,
+                _me(),
+                password=form.password.data,
+                full_name=form.full_name.data,
+                confirmed=form.confirm.data,
+                seen=form.seen(),
+            )
+        except signing.SignOffProblem as problem:
+            db.session.rollback()
+            missing, status = problem.missing, 422
+            errors = _beside(form, problem)
+        except Conflict as conflict:
+            db.session.rollback()
+            errors, status = [(None, conflict.message)], 409
+        else:
+            flash(f"You signed off {enrolment.learner.name}’s unit.", "success")
+            return redirect(url_for("learner.portfolio", enrolment_id=enrolment.id))
+    elif request.method == "POST":
+        status = 422
+    db.session.refresh(enrolment)
+    form.revision.data = enrolment.revision
+    return render_template(
+        "assessor/sign_off.html",
+        enrolment=enrolment,
+        form=form,
+        errors=errors,
+        missing=missing if missing is not None else state.missing_for_sign_off(enrolment),
+        sign_off=state.sign_off_in_force(enrolment),
+        current=state.current_judgements(enrolment),
+        declaration=signing.ASSESSOR_DECLARATION,
+    ), status
+
+
+@bp.route("/portfolio/<int:enrolment_id>/reopen", methods=["GET", "POST"])
+@login_required
+def reopen(enrolment_id):
+    enrolment = policy.require("assess", db.session.get(Enrolment, enrolment_id))
+    form = ReopenForm(revision=enrolment.revision)
+    errors, status = [], 200
+    if form.validate_on_submit():
+        try:
+            signing.reopen(enrolment, _me(), reason=form.reason.data, seen=form.seen())
+        except signing.SignOffProblem as problem:
+            db.session.rollback()
+            errors, status = _beside(form, problem), 422
+        except Conflict as conflict:
+            db.session.rollback()
+            errors, status = [(None, conflict.message)], 409
+        else:
+            flash(
+                "The unit is reopened. Its sign-off is void; the learner has been told.", "success"
+            )
+            return redirect(url_for("learner.portfolio", enrolment_id=enrolment.id))
+    elif request.method == "POST":
+        status = 422
+    db.session.refresh(enrolment)
+    form.revision.data = enrolment.revision
+    return render_template(
+        "assessor/reopen.html",
+        enrolment=enrolment,
+        form=form,
+        errors=errors,
+        sign_off=state.sign_off_in_force(enrolment),
+    ), status
+
+
+def _beside(form, problem: Problem) -> list:
+    """Put the message beside its field; return what belongs to no field."""
+    field = getattr(form, problem.field or "", None)
+    if field is None:
+        return [(None, problem.message)]
+    field.errors = [*field.errors, problem.message]
+    return []

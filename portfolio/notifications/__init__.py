@@ -1,0 +1,1 @@
+"""Everyone's notifications page."""
