@@ -60,9 +60,24 @@ def _empty_tables():
 
 
 @pytest.fixture
-def app_config(_schema, tmp_path):
-    """Override in a test module (or tweak in a test) to change the app's configuration."""
-    return _config(_schema, tmp_path / "instance")
+def app_config(_schema, tmp_path, request):
+    """Override in a test module (or tweak in a test) to change the app's configuration. A test
+    that asks for ``smtp_server`` gets an app that sends its email there."""
+    config = _config(_schema, tmp_path / "instance")
+    if "smtp_server" in request.fixturenames:
+        server = request.getfixturevalue("smtp_server")
+        config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.server_address[1])
+    return config
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback; ``.messages`` holds every message it received."""
+    import mail_server
+
+    server = mail_server.start()
+    yield server
+    mail_server.stop(server)
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 import logging
 import re
-import socketserver
-import threading
 from datetime import timedelta
 from email import message_from_bytes, policy
 
@@ -208,53 +206,6 @@ def test_changing_your_password_keeps_you_signed_in_and_signs_out_everywhere_els
 
 
 # ------------------------------------------------------------------------- with a mail server
-
-
-class SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP for smtplib: every message received is kept on the server."""
-
-    def handle(self):
-        self.wfile.write(b"220 test ESMTP\r\n")
-        lines, in_data = [], False
-        for line in self.rfile:
-            if in_data:
-                if line.rstrip(b"\r\n") == b".":
-                    self.server.messages.append(b"".join(lines))
-                    lines, in_data = [], False
-                    self.wfile.write(b"250 queued\r\n")
-                else:
-                    lines.append(line[1:] if line.startswith(b"..") else line)
-                continue
-            command = line[:4].upper()
-            if command == b"DATA":
-                in_data = True
-                self.wfile.write(b"354 go ahead\r\n")
-            elif command == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:
-                self.wfile.write(b"250 ok\r\n")
-
-
-@pytest.fixture
-def smtp_server():
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SMTPHandler)
-    server.daemon_threads = True
-    server.messages = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def app_config(app_config, request):
-    if "smtp_server" in request.fixturenames:
-        server = request.getfixturevalue("smtp_server")
-        app_config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.server_address[1])
-    return app_config
 
 
 def test_with_a_mail_server_the_invitation_is_emailed_not_shown(smtp_server, app, client, admin):
