@@ -25,6 +25,7 @@ MESSAGES = {
         "Each file can be at most {limit}. Make the file smaller or split it, "
         "then upload it again.",
     ),
+    409: ("That can no longer change", "Go back and reload the page to see where things stand."),
     429: ("Too many attempts", "Wait a few minutes before you try again."),
     500: (
         "Sorry, there is a problem with the service",
@@ -64,6 +65,14 @@ def init_app(app):
 
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, lambda error, code=code: render_error(code))
+
+    from .services.assessment.state import SignedOff
+
+    @app.errorhandler(SignedOff)
+    def signed_off(error):
+        """A change to a signed-off portfolio that no page handled itself: nothing was saved."""
+        db.session.rollback()
+        return render_error(409, error.message)
 
     @app.errorhandler(500)
     def server_error(error):

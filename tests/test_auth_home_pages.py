@@ -84,3 +84,19 @@ def test_a_learner_has_no_caseload(client, make_user, login_as):
     login_as(make_user("learner"))
 
     assert client.get("/caseload").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/", "/standards", "/no-such-page"])
+def test_every_page_offers_a_sign_in_link_to_people_not_signed_in(client, path):
+    page = page_text(client.get(path))
+    assert 'href="/sign-in" data-sign-in-link>Sign in</a>' in page
+
+
+def test_the_home_page_leads_a_newcomer_to_sign_in_and_a_signed_in_person_to_their_work(
+    client, make_user, login_as
+):
+    assert 'href="/sign-in">Sign in</a>' in page_text(client.get("/"))
+    login_as(make_user("assessor"))
+    page = page_text(client.get("/"))
+    assert 'href="/home">Go to your work</a>' in page
+    assert "data-sign-in-link" not in page

@@ -122,7 +122,7 @@ def new_evidence(enrolment_id):
                 db.session.commit()
         except UploadRefused as refused:
             form.files.errors = list(refused.problems)
-        except EvidenceProblem as problem:
+        except Problem as problem:
             errors = _refused(form, problem)
         else:
             flash("Your evidence is saved as a draft.", "success")
@@ -151,7 +151,7 @@ def new_record(enrolment_id):
                 db.session.commit()
         except UploadRefused as refused:
             form.files.errors = list(refused.problems)
-        except EvidenceProblem as problem:
+        except Problem as problem:
             errors = _refused(form, problem)
         else:
             flash("Your record is saved as a draft. Map it to criteria, then submit it.", "success")
@@ -175,6 +175,7 @@ def evidence(evidence_id):
 
 
 def _evidence_page(evidence, upload_form, errors=(), status=200):
+    sign_off = state.sign_off_in_force(evidence.enrolment)
     newer = evidence_service.newer_version(evidence)
     if not policy.can(current_user, "view", newer):
         newer = None  # a correction still in draft is the learner's own
@@ -187,7 +188,10 @@ def _evidence_page(evidence, upload_form, errors=(), status=200):
             upload_form=upload_form,
             errors=list(errors),
             may_edit=(may_edit := policy.can(current_user, "edit", evidence)),
-            may_revise=newer is None and policy.can(current_user, "revise", evidence),
+            may_revise=newer is None
+            and sign_off is None
+            and policy.can(current_user, "revise", evidence),
+            sign_off=sign_off,
             submit_blocked=_submit_blocked(evidence) if may_edit else None,
             originals={f.id for f in evidence.files if receives_original(f)},
             judgements=state.judgements_resting_on(evidence),
@@ -216,7 +220,7 @@ def edit_evidence(evidence_id):
     if preview is None and form.validate_on_submit():
         try:
             evidence_service.update(evidence, **form.values())
-        except EvidenceProblem as problem:
+        except Problem as problem:
             errors = _refused(form, problem)
         else:
             flash("Your changes are saved.", "success")
@@ -239,7 +243,7 @@ def upload_files(evidence_id):
         )
     except UploadRefused as refused:
         problems = [("files", message) for message in refused.problems]
-    except EvidenceProblem as problem:
+    except Problem as problem:
         problems = [(problem.field or "files", problem.message)]
     else:
         if wants_json:
@@ -309,7 +313,7 @@ def mappings(evidence_id):
         if not errors:
             try:
                 evidence_service.set_mappings(evidence, chosen)
-            except EvidenceProblem as problem:
+            except Problem as problem:
                 db.session.rollback()
                 errors = [(problem.field, problem.message)]
             else:
@@ -331,7 +335,7 @@ def submit_evidence(evidence_id):
             evidence_service.submit(
                 evidence, full_name=form.full_name.data, confirmed=form.confirm.data
             )
-        except EvidenceProblem as problem:
+        except Problem as problem:
             errors = _refused(form, problem)
         else:
             flash("Your evidence is submitted to your assessor.", "success")
@@ -351,7 +355,7 @@ def revise_evidence(evidence_id):
     evidence = load_evidence(evidence_id, "revise")
     try:
         draft = evidence_service.revise(evidence)
-    except EvidenceProblem as problem:
+    except Problem as problem:
         flash(problem.message)
         return redirect(url_for(".evidence", evidence_id=evidence.id))
     flash(
