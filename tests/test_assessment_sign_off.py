@@ -269,3 +269,14 @@ def test_reopening_needs_a_reason(client, login_as, enrolment):
     assert response.status_code == 422
     assert "Give the reason you are reopening the unit." in page_text(response)
     assert signing.state.sign_off_in_force(enrolment) is not None
+
+
+def test_signoff_verify_catches_a_document_and_digest_rewritten_together(runner, enrolment):
+    fully_met(enrolment)
+    row = sign(enrolment)
+    row.document = row.document.replace('"outcome":"met"', '"outcome":"not_yet_met"', 1)
+    row.sha256 = hashlib.sha256(row.document.encode()).hexdigest()
+    db.session.commit()
+    result = runner.invoke(args=["signoff", "verify", enrolment.learner.email])
+    assert result.exit_code == 1
+    assert "the audit trail recorded SHA-256" in result.output

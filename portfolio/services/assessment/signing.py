@@ -8,10 +8,11 @@ and its SHA-256. Reopening voids it, visibly and with a reason; a later sign-off
 import json
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
-from ...models import ASSESSOR_DECLARATION, Enrolment, SignOff, User
+from ...models import ASSESSOR_DECLARATION, AuditEntry, Enrolment, SignOff, User
 from ...models._types import utcnow
 from ..audit import record
 from ..notifications import notify
@@ -149,10 +150,32 @@ class Verification:
 
 
 def verify(sign_off: SignOff) -> Verification:
+    """Compare the stored document with its digest, with the one rebuilt from the live records,
+    and the digest with the one the (keyed, chained) audit trail recorded at signing, so a
+    document and digest rewritten together are found too."""
     intact = document.digest(sign_off.document) == sign_off.sha256
     try:
         signed = json.loads(sign_off.document)
     except ValueError:
         return Verification(sign_off, False, ["the stored document is not JSON any more"])
-    live = document.rebuild(sign_off)
-    return Verification(sign_off, intact, document.differences(signed, live))
+    found = document.differences(signed, document.rebuild(sign_off))
+    audited = _audited_digest(sign_off)
+    if audited is None:
+        found.append("the audit trail has no entry for this sign-off")
+    elif audited != sign_off.sha256:
+        found.append(f"the audit trail recorded SHA-256 {audited} when it was signed")
+    return Verification(sign_off, intact, found)
+
+
+def _audited_digest(sign_off: SignOff) -> str | None:
+    entries = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.action == "assessment.signed_off",
+            AuditEntry.object_type == "Enrolment",
+            AuditEntry.object_id == str(sign_off.enrolment_id),
+        )
+    )
+    for entry in entries:
+        if entry.details.get("sign_off_id") == sign_off.id:
+            return entry.details.get("sha256")
+    return None
