@@ -173,3 +173,15 @@ def test_the_caseload_shows_coverage_met_and_what_waits(client, login_as, enrolm
     login_as(enrolment.assessor)
     page = page_text(client.get("/caseload"))
     assert "2 of 13 performance criteria met, 1 of 14 knowledge items met" in page
+
+
+def test_feedback_markdown_is_sanitized_like_the_learners(client, login_as, evidence):
+    assess(
+        evidence,
+        outcomes={"PC1": "not_yet_met"},
+        feedback={"PC1": "Add **dates**. <script>alert(1)</script><img src=x onerror=alert(2)>"},
+    )
+    login_as(evidence.enrolment.learner)
+    page = client.get(f"/portfolio/{evidence.enrolment.id}/criteria/PC1").get_data(as_text=True)
+    assert "<strong>dates</strong>" in page
+    assert "<script>alert(1)" not in page and "onerror" not in page
