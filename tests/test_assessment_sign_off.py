@@ -225,7 +225,7 @@ def test_the_services_refuse_changes_under_a_sign_off(enrolment):
 
 
 def test_reopening_voids_the_sign_off_visibly_and_a_later_one_has_its_own_digest(
-    client, login_as, enrolment
+    client, login_as, enrolment, make_user
 ):
     evidence = fully_met(enrolment)
     first = sign(enrolment)
@@ -240,9 +240,13 @@ def test_reopening_voids_the_sign_off_visibly_and_a_later_one_has_its_own_digest
     assert first.voided_at is not None and first.voided_by_id == enrolment.assessor_id
     assert "assessment.reopened" in audit_actions()
 
-    for person in (enrolment.learner, enrolment.iqa):
+    admin = make_user("admin", provider=enrolment.cohort.provider)
+    for person in (enrolment.learner, enrolment.iqa, admin):
         client.post("/sign-out")
         login_as(person)
+        if person is admin:  # the administrator gets there from the cohort page
+            cohort = page_text(client.get(f"/admin/cohorts/{enrolment.cohort_id}"))
+            assert f'href="/portfolio/{enrolment.id}"' in cohort
         page = page_text(client.get(f"/portfolio/{enrolment.id}"))
         assert (
             f"Signed off on {first.signed_at:%-d %B %Y} by {first.signer_name}, voided on "
