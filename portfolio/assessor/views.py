@@ -3,12 +3,11 @@ calls a service in services/assessment; a refusal is rolled back and shown besid
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from .. import policy
 from ..extensions import db
 from ..files.views import receives_original
-from ..models import RULE_QUESTIONS, RULES_OF_EVIDENCE, Cohort, Enrolment, Evidence, Role, User
+from ..models import RULE_QUESTIONS, RULES_OF_EVIDENCE, Enrolment, Evidence, Role, User
 from ..services.assessment import review, signing, state
 from ..services.assessment.revision import Conflict
 from ..services.problems import Problem
@@ -28,21 +27,13 @@ def _me() -> User:
 def queue():
     policy.require_role(Role.ASSESSOR)
     only = queue_query.QueueFilter.from_args(request.args)
-    caseload = db.session.scalars(
-        select(Enrolment)
-        .join(Enrolment.cohort)
-        .join(Enrolment.learner)
-        .where(
-            Enrolment.assessor_id == current_user.id, Cohort.provider_id == current_user.provider_id
-        )
-        .order_by(User.name)
-    ).all()
+    learners, cohorts = queue_query.filter_choices(_me())
     return render_template(
         "assessor/queue.html",
         waiting=queue_query.waiting_for(_me(), only),
         only=only,
-        learners=sorted({(e.learner_id, e.learner.name) for e in caseload}, key=lambda p: p[1]),
-        cohorts=sorted({(e.cohort_id, e.cohort.name) for e in caseload}, key=lambda c: c[1]),
+        learners=learners,
+        cohorts=cohorts,
         waiting_text=queue_query.waiting_text,
     )
 

@@ -36,7 +36,7 @@ def test_the_assessor_sees_a_correction_come_back_and_opens_it(
     expect(row.locator("[data-corrections]")).to_have_text("1 resubmitted")
     assert_accessible(page)
 
-    row.get_by_role("link").click()
+    row.get_by_role("link", name=re.compile("portfolio")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"{enrolment.learner.name}’s portfolio"
     )
