@@ -13,6 +13,7 @@ from .assessment import (
 )
 from .audit import AuditEntry
 from .evidence import ConsentStatus, Evidence, EvidenceFile, EvidenceStatus, Mapping, Method
+from .exports import Export, ExportKind, ExportStatus
 from .notifications import Notification
 from .people import Cohort, Enrolment, OneTimeToken, Provider, Role, SignInAttempt, User, UserRole
 from .standards import Criterion, CriterionKind, Standard
@@ -22,6 +23,9 @@ __all__ = [
     "RULES_OF_EVIDENCE",
     "RULE_QUESTIONS",
     "EvidenceReview",
+    "Export",
+    "ExportKind",
+    "ExportStatus",
     "FeedbackReply",
     "Judgement",
     "MappingDecision",

@@ -153,6 +153,11 @@ class EvidenceFile(db.Model):
     shared_name: Mapped[str | None] = mapped_column(String(128), default=None)
     shared_content_type: Mapped[str | None] = mapped_column(String(128), default=None)
     shared_size: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    #: photos only: a print-sized JPEG (long side about 1600 px, no metadata) made at upload,
+    #: which the portfolio PDF embeds instead of the full-size photo
+    print_name: Mapped[str | None] = mapped_column(String(128), default=None)
+    print_width: Mapped[int | None] = mapped_column(default=None)
+    print_height: Mapped[int | None] = mapped_column(default=None)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     evidence: Mapped[Evidence] = relationship(back_populates="files")
@@ -160,7 +165,8 @@ class EvidenceFile(db.Model):
     @property
     def stored_keys(self) -> list[str]:
         """Every stored file this row uses: the original and any copies of it."""
-        return [k for k in (self.stored_name, self.derivative_name, self.shared_name) if k]
+        keys = (self.stored_name, self.derivative_name, self.shared_name, self.print_name)
+        return [k for k in keys if k]
 
     @property
     def kind(self) -> str:

@@ -331,6 +331,9 @@ def revise(evidence: Evidence) -> Evidence:
             shared_name=f.shared_name,
             shared_content_type=f.shared_content_type,
             shared_size=f.shared_size,
+            print_name=f.print_name,
+            print_width=f.print_width,
+            print_height=f.print_height,
             uploaded_at=f.uploaded_at,
         )
         for f in evidence.files
