@@ -43,6 +43,12 @@ DEFAULTS = {
     #: a signed-in session ends after this many minutes without a request (each one renews it)
     "SESSION_IDLE_MINUTES": 120,
     "SESSION_REFRESH_EACH_REQUEST": True,
+    #: the provider's PDF signing key and certificate (PEM); unset: generated into instance/signing
+    "PDF_SIGNING_KEY": None,
+    "PDF_SIGNING_CERT": None,
+    "PDF_SIGNING_PASSPHRASE": None,
+    #: the name on a generated self-signed certificate
+    "PDF_SIGNER_NAME": "NOS evidence portfolio (self-signed)",
 }
 
 #: Environment variables read at start, mapped to config keys.
@@ -65,6 +71,10 @@ ENVIRONMENT = {
     #: SECRET_KEY, set AUDIT_KEY to the old SECRET_KEY so earlier entries still verify.
     "AUDIT_KEY": "AUDIT_KEY",
     "SESSION_IDLE_MINUTES": "SESSION_IDLE_MINUTES",
+    "PDF_SIGNING_KEY": "PDF_SIGNING_KEY",
+    "PDF_SIGNING_CERT": "PDF_SIGNING_CERT",
+    "PDF_SIGNING_PASSPHRASE": "PDF_SIGNING_PASSPHRASE",
+    "PDF_SIGNER_NAME": "PDF_SIGNER_NAME",
 }
 INTEGER_KEYS = {
     "MAX_UPLOAD_BYTES",

@@ -9,37 +9,11 @@ from wtforms import SelectChoice
 
 from ..extensions import db
 from ..models import AuditEntry
+from ..services.audit import label
 from .blueprint import bp, my_provider
 from .forms import AuditFilterForm
 
 PAGE_SIZE = 50
-
-#: How each event reads on the page; events added by other areas show their own name.
-LABELS = {
-    "signed_in": "Signed in",
-    "signed_out": "Signed out",
-    "sign_in_failed": "Failed sign-in",
-    "sign_in_blocked": "Sign-in refused: too many attempts",
-    "invitation_sent": "Invitation sent",
-    "password_reset_link_sent": "Password reset link sent",
-    "password_set": "Password set from invitation",
-    "password_set_at_command_line": "Password set at the command line",
-    "password_reset": "Password reset",
-    "password_changed": "Password changed",
-    "person_added": "Person added",
-    "roles_changed": "Roles changed",
-    "person_deactivated": "Person deactivated",
-    "person_reactivated": "Person reactivated",
-    "provider_created": "Provider created",
-    "cohort_created": "Cohort created",
-    "enrolment_created": "Learner enrolled",
-    "enrolment_assigned": "Assessor or IQA changed",
-    "enrolments_imported": "Learners enrolled from a CSV file",
-}
-
-
-def label(action: str) -> str:
-    return LABELS.get(action, action.replace("_", " ").capitalize())
 
 
 def _filtered(provider, form):

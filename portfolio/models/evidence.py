@@ -153,6 +153,8 @@ class EvidenceFile(db.Model):
     shared_name: Mapped[str | None] = mapped_column(String(128), default=None)
     shared_content_type: Mapped[str | None] = mapped_column(String(128), default=None)
     shared_size: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    #: SHA-256 of the shared copy, noted the first time a manifest lists it
+    shared_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
     #: photos only: a print-sized JPEG (long side about 1600 px, no metadata) made at upload,
     #: which the portfolio PDF embeds instead of the full-size photo
     print_name: Mapped[str | None] = mapped_column(String(128), default=None)

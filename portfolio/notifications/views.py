@@ -1,6 +1,6 @@
 """A person's notifications: the newest first; opening the page marks nothing, the button does."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, has_request_context, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..services import notifications
@@ -26,6 +26,6 @@ def init_app(app):
     @app.context_processor
     def unread():
         """The count in the header: one small query per page, for signed-in people only."""
-        if not current_user.is_authenticated:
+        if not has_request_context() or not current_user.is_authenticated:
             return {"unread_notifications": 0}
         return {"unread_notifications": notifications.unread_count(current_user)}

@@ -68,3 +68,46 @@ def record(
     db.session.add(entry)
     audit_chain.reseal(entry)
     return entry
+
+
+#: How each event reads to people (the audit page, the portfolio PDF); others show their name.
+LABELS = {
+    "signed_in": "Signed in",
+    "signed_out": "Signed out",
+    "sign_in_failed": "Failed sign-in",
+    "sign_in_blocked": "Sign-in refused: too many attempts",
+    "invitation_sent": "Invitation sent",
+    "password_reset_link_sent": "Password reset link sent",
+    "password_set": "Password set from invitation",
+    "password_set_at_command_line": "Password set at the command line",
+    "password_reset": "Password reset",
+    "password_changed": "Password changed",
+    "person_added": "Person added",
+    "roles_changed": "Roles changed",
+    "person_deactivated": "Person deactivated",
+    "person_reactivated": "Person reactivated",
+    "provider_created": "Provider created",
+    "cohort_created": "Cohort created",
+    "enrolment_created": "Learner enrolled",
+    "enrolment_assigned": "Assessor or IQA changed",
+    "enrolments_imported": "Learners enrolled from a CSV file",
+    "evidence.created": "Evidence started",
+    "evidence.updated": "Evidence changed",
+    "evidence.mappings_changed": "Evidence mapped to criteria",
+    "evidence.submitted": "Evidence submitted",
+    "evidence.revised": "New version of evidence started",
+    "evidence.file_added": "File added to evidence",
+    "evidence.file_consent_changed": "Consent for a file changed",
+    "evidence.file_removed": "File removed from evidence",
+    "evidence.record_confirmed": "Learner confirmed an assessor's record",
+    "assessment.evidence_reviewed": "Rules of evidence checked",
+    "assessment.mappings_decided": "Mappings accepted or rejected",
+    "assessment.judged": "Criterion judged",
+    "assessment.feedback_replied": "Reply to feedback",
+    "assessment.signed_off": "Unit signed off",
+    "assessment.reopened": "Unit reopened, sign-off voided",
+}
+
+
+def label(action: str) -> str:
+    return LABELS.get(action, action.replace("_", " ").replace(".", ": ").capitalize())

@@ -331,6 +331,7 @@ def revise(evidence: Evidence) -> Evidence:
             shared_name=f.shared_name,
             shared_content_type=f.shared_content_type,
             shared_size=f.shared_size,
+            shared_sha256=f.shared_sha256,
             print_name=f.print_name,
             print_width=f.print_width,
             print_height=f.print_height,

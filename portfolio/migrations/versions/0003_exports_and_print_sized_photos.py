@@ -42,6 +42,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_export_enrolment_id'), ['enrolment_id'], unique=False)
 
     with op.batch_alter_table('evidence_file', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('shared_sha256', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('print_name', sa.String(length=128), nullable=True))
         batch_op.add_column(sa.Column('print_width', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('print_height', sa.Integer(), nullable=True))
@@ -55,6 +56,7 @@ def downgrade():
         batch_op.drop_column('print_height')
         batch_op.drop_column('print_width')
         batch_op.drop_column('print_name')
+        batch_op.drop_column('shared_sha256')
 
     with op.batch_alter_table('export', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_export_enrolment_id'))
