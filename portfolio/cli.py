@@ -54,8 +54,9 @@ def audit_verify():
 
 
 def init_app(app):
-    from .admin.cli import demo_command, users_group
+    from .admin.cli import users_group
     from .assessor.cli import signoff_group
+    from .demo.cli import demo_command
     from .standards.cli import standards_group
 
     commands = (

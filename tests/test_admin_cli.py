@@ -3,7 +3,7 @@
 from click.testing import CliRunner
 
 from portfolio.extensions import db
-from portfolio.models import AuditEntry, Cohort, Enrolment, Provider, Role, User
+from portfolio.models import AuditEntry, Cohort, Enrolment, Evidence, Provider, Role, User
 from portfolio.services.passwords import check_password
 
 GOOD_PASSWORD = "a long enough password"
@@ -133,17 +133,24 @@ def test_demo_creates_everyone_and_prints_their_sign_in_details(runner, standard
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert [line.split(" ")[0] for line in lines] == [
-        "admin", "assessor", "iqa", "learner", "learner", "learner",
+        "admin", "assessor", "iqa", "learner", "learner", "learner",  # Demo Training Provider
+        "admin", "assessor", "learner",  # Northern Arts Training
     ]  # fmt: skip
     assert all(len(line.split(" ")) == 3 for line in lines)
-    cohort = db.session.scalars(db.select(Cohort)).one()
-    assert cohort.standard_id == standard.id
-    assert cohort.provider.name == "Demo Training Provider"
-    enrolments = db.session.scalars(db.select(Enrolment)).all()
-    assert len(enrolments) == 3
+    cohorts = db.session.scalars(db.select(Cohort).order_by(Cohort.id)).all()
+    assert [c.provider.name for c in cohorts] == [
+        "Demo Training Provider",
+        "Northern Arts Training",
+    ]
+    assert {c.standard_id for c in cohorts} == {standard.id}
+    demo = cohorts[0]
+    assert len(demo.enrolments) == 3
     assessor = db.session.scalars(db.select(User).where(User.email == lines[1].split()[1])).one()
     iqa = db.session.scalars(db.select(User).where(User.email == lines[2].split()[1])).one()
-    assert {(e.assessor_id, e.iqa_id) for e in enrolments} == {(assessor.id, iqa.id)}
+    assert {(e.assessor_id, e.iqa_id) for e in demo.enrolments} == {(assessor.id, iqa.id)}
+    (northern,) = cohorts[1].enrolments
+    assert northern.assessor.email == lines[7].split()[1]
+    assert northern.learner.provider_id == northern.assessor.provider_id == cohorts[1].provider_id
     # Every printed line signs that person in.
     for line in lines:
         _role, email, password = line.split(" ")
@@ -156,7 +163,7 @@ def test_demo_is_idempotent_and_prints_the_same_lines(runner, standard):
     first = runner.invoke(args=["demo"])
     counts = [
         db.session.scalar(db.select(db.func.count()).select_from(model))
-        for model in (Provider, User, Cohort, Enrolment, AuditEntry)
+        for model in (Provider, User, Cohort, Enrolment, Evidence, AuditEntry)
     ]
 
     second = runner.invoke(args=["demo"])
@@ -165,7 +172,7 @@ def test_demo_is_idempotent_and_prints_the_same_lines(runner, standard):
     assert second.output == first.output
     assert counts == [
         db.session.scalar(db.select(db.func.count()).select_from(model))
-        for model in (Provider, User, Cohort, Enrolment, AuditEntry)
+        for model in (Provider, User, Cohort, Enrolment, Evidence, AuditEntry)
     ]
 
 
@@ -200,12 +207,12 @@ def test_the_demo_command_line_works_from_a_plain_click_runner(app, standard):
     """The same command through click directly, as `flask --app portfolio demo` runs it."""
     from flask.cli import ScriptInfo
 
-    from portfolio.admin.cli import demo_command
+    from portfolio.demo.cli import demo_command
 
     result = CliRunner().invoke(demo_command, obj=ScriptInfo(create_app=lambda: app))
 
     assert result.exit_code == 0, result.output
-    assert result.output.count("\n") == 6
+    assert result.output.count("\n") == 9
 
 
 def test_make_run_offers_the_demo_only_on_a_fresh_database(runner, standard, make_user):
