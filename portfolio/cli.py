@@ -57,6 +57,7 @@ def init_app(app):
     from .admin.cli import users_group
     from .assessor.cli import signoff_group
     from .demo.cli import demo_command
+    from .exports.cli import archive_command, pdf_command, verify_command
     from .standards.cli import standards_group
 
     commands = (
@@ -66,6 +67,9 @@ def init_app(app):
         users_group,
         demo_command,
         signoff_group,
+        pdf_command,
+        archive_command,
+        verify_command,
     )
     for command in commands:
         app.cli.add_command(command)
