@@ -97,7 +97,7 @@ def with_submissions(enrolments: list[Enrolment]) -> list[CaseloadRow]:
         select(Judgement.enrolment_id, Criterion.kind, func.count())
         .join(Judgement.criterion)
         .where(
-            Judgement.id.in_(current_judgement_ids()),
+            Judgement.id.in_(current_judgement_ids(rows)),
             Judgement.enrolment_id.in_(rows),
             Judgement.outcome == Outcome.MET,
         )

@@ -28,10 +28,12 @@ class SignedOff(Problem):
         )
 
 
-def current_judgement_ids():
-    """The newest judgement of each criterion of each portfolio (a subquery of ids)."""
+def current_judgement_ids(enrolment_ids):
+    """The newest judgement of each criterion of these portfolios (a subquery of ids), so its
+    cost follows the caseload, not every judgement in the database."""
     return (
         select(func.max(Judgement.id).label("id"))
+        .where(Judgement.enrolment_id.in_(list(enrolment_ids)))
         .group_by(Judgement.enrolment_id, Judgement.criterion_id)
         .scalar_subquery()
     )
