@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -33,6 +33,10 @@ class Provider(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: "at risk" on the provider dashboard (docs/reports.md): no activity for this many days...
+    risk_inactive_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    #: ...or criteria met behind the share of the planned time gone by this many points
+    risk_behind_points: Mapped[int] = mapped_column(default=25, server_default="25")
 
     people: Mapped[list["User"]] = relationship(back_populates="provider")
     cohorts: Mapped[list["Cohort"]] = relationship(back_populates="provider")
@@ -131,11 +135,16 @@ class Enrolment(db.Model):
     #: a form carries the number it showed, so a write based on an older page is refused
     #: instead of silently overwriting what happened since (services/assessment/revision.py)
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: a withdrawn learner keeps their portfolio but leaves the "in progress" figures
+    withdrawn_on: Mapped[date | None] = mapped_column(Date, default=None)
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), default=None)
 
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     learner: Mapped[User] = relationship(foreign_keys=[learner_id])
     assessor: Mapped[User | None] = relationship(foreign_keys=[assessor_id])
     iqa: Mapped[User | None] = relationship(foreign_keys=[iqa_id])
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
 
     @property
     def standard(self):
