@@ -16,9 +16,31 @@ from .evidence import ConsentStatus, Evidence, EvidenceFile, EvidenceStatus, Map
 from .exports import Export, ExportKind, ExportStatus
 from .notifications import Notification
 from .people import Cohort, Enrolment, OneTimeToken, Provider, Role, SignInAttempt, User, UserRole
+from .quality import (
+    AssessorRating,
+    AssessorRisk,
+    Countersignature,
+    EqaGrant,
+    SampleItem,
+    SampleKind,
+    SampleOutcome,
+    SampleStage,
+    SamplingStrategy,
+    WitnessRequest,
+)
 from .standards import Criterion, CriterionKind, Standard
 
 __all__ = [
+    "AssessorRating",
+    "AssessorRisk",
+    "Countersignature",
+    "EqaGrant",
+    "SampleItem",
+    "SampleKind",
+    "SampleOutcome",
+    "SampleStage",
+    "SamplingStrategy",
+    "WitnessRequest",
     "ASSESSOR_DECLARATION",
     "RULES_OF_EVIDENCE",
     "RULE_QUESTIONS",

@@ -78,6 +78,10 @@ class Evidence(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), default=None)
     context: Mapped[str] = mapped_column(String(500), default="", server_default="")
     learner_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    #: witness testimony given through a request's link (models/quality.py WitnessRequest)
+    witness_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("witness_request.id", use_alter=True), default=None
+    )
 
     enrolment = relationship("Enrolment")
     previous: Mapped["Evidence | None"] = relationship(remote_side=[id])

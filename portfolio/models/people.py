@@ -16,6 +16,7 @@ class Role(enum.StrEnum):
     ASSESSOR = "assessor"
     IQA = "iqa"
     LEARNER = "learner"
+    EQA = "eqa"
 
     @property
     def label(self) -> str:
@@ -24,6 +25,7 @@ class Role(enum.StrEnum):
             "assessor": "Assessor",
             "iqa": "Internal quality assurer",
             "learner": "Learner",
+            "eqa": "External quality assurer",
         }[self.value]
 
 

@@ -6,8 +6,10 @@ certificate sets PDF_SIGNING_KEY and PDF_SIGNING_CERT (PEM files) and, if the ke
 PDF_SIGNING_PASSPHRASE. Any PDF reader then shows whether the file changed since it was signed.
 """
 
+import asyncio
 import io
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -84,6 +86,17 @@ def _generate(folder: Path, key_path: Path, cert_path: Path) -> None:
     temporary.replace(cert_path)
 
 
+def _run(coroutine):
+    """Run one of pyHanko's coroutines to the end, also from a thread whose event loop is
+    already running (a caller that is itself asynchronous): then on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def certificate_pem() -> bytes:
     """The signing certificate, for verifiers that trust it."""
     return _paths()[1].read_bytes()
@@ -107,7 +120,7 @@ def sign(pdf: bytes) -> bytes:
         name=current_app.config["PDF_SIGNER_NAME"],
     )
     out = io.BytesIO()
-    signers.sign_pdf(writer, metadata, signer=signer, output=out)
+    _run(signers.async_sign_pdf(writer, metadata, signer=signer, output=out))
     return out.getvalue()
 
 
@@ -130,7 +143,7 @@ def check(pdf: bytes, trusted_pem: bytes | None = None) -> SignatureCheck:
     """Is the PDF signed, unchanged since, and (given the certificate) by whom we trust?"""
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
     try:
@@ -148,7 +161,7 @@ def check(pdf: bytes, trusted_pem: bytes | None = None) -> SignatureCheck:
             handle.write(trusted_pem)
             handle.flush()
             context = ValidationContext(trust_roots=[load_cert_from_pemder(handle.name)])
-    status = validate_pdf_signature(signatures[-1], context)
+    status = _run(async_validate_pdf_signature(signatures[-1], context))
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     return SignatureCheck(
