@@ -38,7 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import assets, errors, navigation, security
+    from . import assets, errors, navigation, security, tasks
     from .auth import sessions  # noqa: F401  (registers the user loader)
     from .services import markdown, uploads
 
@@ -48,11 +48,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     navigation.init_app(app)
     markdown.init_app(app)
     uploads.init_app(app)  # views marked @streams_to_storage write uploads straight to storage
+    tasks.init_app(app)  # the task queue follows the app's settings (a worker checks they agree)
 
     from .admin.views import bp as admin_bp
     from .assessor.views import bp as assessor_bp
     from .auth.views import bp as auth_bp
     from .caseload.views import bp as caseload_bp
+    from .exports.views import bp as exports_bp
     from .files.views import bp as files_bp
     from .learner.views import bp as learner_bp
     from .notifications import views as notification_views
@@ -66,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         assessor_bp,
         learner_bp,
         files_bp,
+        exports_bp,
         notification_views.bp,
     )
     for blueprint in blueprints:

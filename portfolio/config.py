@@ -49,6 +49,11 @@ DEFAULTS = {
     "PDF_SIGNING_PASSPHRASE": None,
     #: the name on a generated self-signed certificate
     "PDF_SIGNER_NAME": "NOS evidence portfolio (self-signed)",
+    #: where the task queue keeps its tasks (portfolio/tasks.py): ``redis://host:port/db``, or
+    #: ``sqlite:///path``; unset: an SQLite file in the instance folder
+    "TASK_QUEUE_URL": None,
+    #: run tasks inline, in the process that queues them, instead of on a worker (tests)
+    "TASK_QUEUE_IMMEDIATE": False,
 }
 
 #: Environment variables read at start, mapped to config keys.
@@ -75,6 +80,7 @@ ENVIRONMENT = {
     "PDF_SIGNING_CERT": "PDF_SIGNING_CERT",
     "PDF_SIGNING_PASSPHRASE": "PDF_SIGNING_PASSPHRASE",
     "PDF_SIGNER_NAME": "PDF_SIGNER_NAME",
+    "TASK_QUEUE_URL": "TASK_QUEUE_URL",
 }
 INTEGER_KEYS = {
     "MAX_UPLOAD_BYTES",
@@ -113,6 +119,8 @@ def configure(app, test_config=None):
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
+    if not app.config.get("TASK_QUEUE_URL"):
+        app.config["TASK_QUEUE_URL"] = default_task_queue_url(instance)
     if app.config["SESSION_COOKIE_SECURE"]:
         app.config["REMEMBER_COOKIE_SECURE"] = True
     # Sessions are permanent (see auth.views.start_session), so this is an idle timeout: Flask
@@ -133,6 +141,12 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def default_task_queue_url(instance: Path) -> str:
+    """The embedded default: Huey's SQLite store beside the database, shared by the web server
+    and the workers on one machine (use Redis when they run on several)."""
+    return f"sqlite:///{Path(instance) / 'tasks.sqlite3'}"
 
 
 def instance_secret_key(instance: Path) -> str:

@@ -15,6 +15,7 @@ from .models import (
     Evidence,
     EvidenceFile,
     EvidenceReview,
+    Export,
     Judgement,
     Provider,
     Role,
@@ -108,6 +109,9 @@ RULES = {
         u.id == p.id and (u.has_role(Role.ASSESSOR) or u.has_role(Role.IQA))
     ),
     ("assess", Enrolment): _assesses,
+    # Portfolio PDF and archive bundle: whoever may see the portfolio may take it away.
+    ("export", Enrolment): _may_view_enrolment,
+    ("view", Export): lambda u, x: _may_view_enrolment(u, x.enrolment),
     # An IQA never quality-assures their own assessment decisions: not as today's assessor,
     # and not where they judged, reviewed or signed off anything in the past.
     ("quality_assure", Enrolment): lambda u, e: (

@@ -45,6 +45,7 @@ def _config(database_url, instance):
         "INSTANCE_PATH": str(instance),
         "EVIDENCE_DIR": str(instance / "evidence"),
         "WTF_CSRF_ENABLED": False,
+        "TASK_QUEUE_IMMEDIATE": True,  # tasks run inline; tests/test_exports_worker.py uses workers
     }
 
 

@@ -23,6 +23,9 @@ from portfolio.models import (
     Evidence,
     EvidenceFile,
     EvidenceStatus,
+    Export,
+    ExportKind,
+    ExportStatus,
     Judgement,
     Method,
     OneTimeToken,
@@ -72,6 +75,7 @@ OBJECT_PARAMETERS = {
     "user_id",
     "token",
     "judgement_id",
+    "export_id",
 }
 #: URL parameters that name public things (a standard, a criterion code of it).
 PUBLIC_PARAMETERS = {"standard_id", "code"}
@@ -89,7 +93,8 @@ ROUTES = [route for route in every_route() if not _is_public(route[0])]
 
 @dataclass
 class World:
-    """One enrolment with its people, a piece of evidence with a file, and a live invitation."""
+    """One enrolment with its people, a piece of evidence with a file, a live invitation, and
+    a finished portfolio PDF."""
 
     cohort: object
     enrolment: Enrolment
@@ -97,6 +102,7 @@ class World:
     file: EvidenceFile
     token: str
     judgement: Judgement
+    export: Export
 
     def fill(self, arguments, standard) -> dict:
         values = {
@@ -107,6 +113,7 @@ class World:
             "user_id": self.enrolment.learner_id,
             "token": self.token,
             "judgement_id": self.judgement.id,
+            "export_id": self.export.id,
             "standard_id": standard.id,
             "code": standard.criteria[0].code,
         }
@@ -150,7 +157,17 @@ def make_world(make_cohort, make_user):
             feedback_md="Say more.",
             evidence=[evidence],
         )
-        db.session.add_all([enrolment, evidence, file, judgement])
+        export = Export(
+            enrolment=enrolment,
+            kind=ExportKind.PORTFOLIO_PDF,
+            content_key=secrets.token_hex(32),
+            status=ExportStatus.DONE,
+            progress=100,
+            storage_key=secrets.token_hex(16),
+            size=2048,
+            sha256="0" * 64,
+        )
+        db.session.add_all([enrolment, evidence, file, judgement, export])
         db.session.add(
             OneTimeToken(
                 user=enrolment.learner,
@@ -160,7 +177,7 @@ def make_world(make_cohort, make_user):
             )
         )
         db.session.commit()
-        return World(cohort, enrolment, evidence, file, token, judgement)
+        return World(cohort, enrolment, evidence, file, token, judgement, export)
 
     return make
 
