@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .assessor.views import bp as assessor_bp
     from .auth.views import bp as auth_bp
     from .caseload.views import bp as caseload_bp
+    from .eqa import views as eqa_views
     from .exports.views import bp as exports_bp
     from .files.views import bp as files_bp
     from .learner.views import bp as learner_bp
@@ -70,10 +71,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         files_bp,
         exports_bp,
         notification_views.bp,
+        eqa_views.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     notification_views.init_app(app)
+    eqa_views.init_app(app)
 
     from . import cli
 

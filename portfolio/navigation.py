@@ -15,6 +15,7 @@ AREAS = [
     ("Caseload", "caseload.home", "caseload", {Role.ASSESSOR, Role.IQA}),
     ("Evidence to assess", "assessor.queue", "assessor", {Role.ASSESSOR}),
     ("Administration", "admin.dashboard", "admin", {Role.ADMIN}),
+    ("External quality assurance", "eqa.home", "eqa", {Role.EQA}),
 ]
 
 

@@ -12,6 +12,7 @@ from .extensions import db
 from .models import (
     Cohort,
     Enrolment,
+    EqaGrant,
     Evidence,
     EvidenceFile,
     EvidenceReview,
@@ -22,6 +23,7 @@ from .models import (
     SignOff,
     User,
 )
+from .services import eqa_access
 
 # action -> (model, rule); each rule is rule(user, obj) -> bool
 
@@ -36,6 +38,8 @@ def _may_view_enrolment(user: User, enrolment: Enrolment) -> bool:
         or (user.has_role(Role.ASSESSOR) and enrolment.assessor_id == user.id)
         or (user.has_role(Role.IQA) and enrolment.iqa_id == user.id)
         or _is_admin_of(user, enrolment.cohort.provider_id)
+        # an external quality assurer, read-only, while an administrator's grant is in force
+        or (user.has_role(Role.EQA) and eqa_access.covers(user, enrolment))
     )
 
 
@@ -97,6 +101,7 @@ RULES = {
     ("view", Judgement): lambda u, j: _may_view_enrolment(u, j.enrolment),
     ("reply", Judgement): lambda u, j: _owns_enrolment(u, j.enrolment) or _assesses(u, j.enrolment),
     ("manage", Cohort): lambda u, c: _is_admin_of(u, c.provider_id),
+    ("manage", EqaGrant): lambda u, g: _is_admin_of(u, g.provider_id),
     ("manage", User): lambda u, p: _is_admin_of(u, p.provider_id),
     # What an administrator may do on a person's page (nobody deactivates themselves).
     ("deactivate", User): lambda u, p: _is_admin_of(u, p.provider_id) and p.active and u.id != p.id,

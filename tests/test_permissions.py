@@ -20,6 +20,7 @@ from portfolio.extensions import db
 from portfolio.models import (
     ConsentStatus,
     Enrolment,
+    EqaGrant,
     Evidence,
     EvidenceFile,
     EvidenceStatus,
@@ -63,6 +64,8 @@ OWN_PAGES = {
     "notifications.index": SIGNED_IN,
     "notifications.mark_read": SIGNED_IN,
     "learner.portfolios": {"learner"},
+    "admin.eqa_access_page": {"admin"},
+    "eqa.home": set(),  # external quality assurers only: none of the roles above
 }
 
 #: URL parameters that name somebody's object: filled with another provider's or another
@@ -76,6 +79,7 @@ OBJECT_PARAMETERS = {
     "token",
     "judgement_id",
     "export_id",
+    "grant_id",
 }
 #: URL parameters that name public things (a standard, a criterion code of it).
 PUBLIC_PARAMETERS = {"standard_id", "code"}
@@ -103,6 +107,7 @@ class World:
     token: str
     judgement: Judgement
     export: Export
+    grant: EqaGrant
 
     def fill(self, arguments, standard) -> dict:
         values = {
@@ -114,6 +119,7 @@ class World:
             "token": self.token,
             "judgement_id": self.judgement.id,
             "export_id": self.export.id,
+            "grant_id": self.grant.id,
             "standard_id": standard.id,
             "code": standard.criteria[0].code,
         }
@@ -125,6 +131,8 @@ def make_world(make_cohort, make_user):
     def make(provider, learner=None, assessor=None, iqa=None):
         cohort = make_cohort(provider=provider)
         first_criterion = cohort.standard.criteria[0]
+        eqa = make_user("eqa", provider=provider, password=None)
+        provider_id = provider.id
         enrolment = Enrolment(
             cohort=cohort,
             learner=learner or make_user("learner", provider=provider, password=None),
@@ -167,7 +175,14 @@ def make_world(make_cohort, make_user):
             size=2048,
             sha256="0" * 64,
         )
-        db.session.add_all([enrolment, evidence, file, judgement, export])
+        grant = EqaGrant(
+            provider_id=provider_id,
+            eqa=eqa,
+            granted_by=enrolment.assessor,
+            cohort=cohort,
+            expires_at=utcnow() + timedelta(days=30),
+        )
+        db.session.add_all([enrolment, evidence, file, judgement, export, grant])
         db.session.add(
             OneTimeToken(
                 user=enrolment.learner,
@@ -177,7 +192,7 @@ def make_world(make_cohort, make_user):
             )
         )
         db.session.commit()
-        return World(cohort, enrolment, evidence, file, token, judgement, export)
+        return World(cohort, enrolment, evidence, file, token, judgement, export, grant)
 
     return make
 

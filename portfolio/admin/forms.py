@@ -153,3 +153,19 @@ class AuditFilterForm(FlaskForm):
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The 'to' date must be the same as or after the 'from' date")
+
+
+class LearnersField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class EqaGrantForm(FlaskForm):
+    """An external quality assurer's access to a cohort or to chosen learners, until a date."""
+
+    eqa = SelectField("External quality assurer", coerce=int)
+    cohort = SelectField("A whole cohort", coerce=int)
+    learners = LearnersField("Or chosen learners", coerce=int)
+    expires_on = DateInputField(
+        "Access ends on", validators=[DataRequired("Enter the date access ends")]
+    )

@@ -92,6 +92,8 @@ def home():
         return redirect(url_for("caseload.home"))
     if Role.LEARNER in roles:
         return redirect(url_for("learner.portfolios"))
+    if Role.EQA in roles:
+        return redirect(url_for("eqa.home"))
     return render_template("auth/no_role.html")
 
 

@@ -6,12 +6,16 @@ time-limited read-only access.
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Column, Date, ForeignKey, Index, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ._types import UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from .people import Enrolment
 
 
 class AssessorRisk(enum.StrEnum):
@@ -214,7 +218,7 @@ class EqaGrant(db.Model):
     eqa = relationship("User", foreign_keys=[eqa_id])
     granted_by = relationship("User", foreign_keys=[granted_by_id])
     cohort = relationship("Cohort")
-    enrolments: Mapped[list] = relationship("Enrolment", secondary=eqa_grant_enrolment)
+    enrolments: Mapped[list["Enrolment"]] = relationship(secondary=eqa_grant_enrolment)
 
     def in_force(self, now: datetime) -> bool:
         return self.ended_at is None and now < self.expires_at
