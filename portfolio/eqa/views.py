@@ -27,7 +27,7 @@ def init_app(app):
         """Each page (and file) an external quality assurer receives is recorded."""
         if (
             request.method == "GET"
-            and response.status_code < 400
+            and 200 <= response.status_code < 300
             and request.blueprint not in {"assets", None}
             and current_user.is_authenticated
             and current_user.has_role(Role.EQA)
