@@ -32,10 +32,16 @@ $(CSS): node_modules/.installed $(wildcard portfolio/static/scss/*.scss)
 	node_modules/.bin/sass --load-path=node_modules --quiet-deps --silence-deprecation=import \
 		--no-source-map --style=compressed portfolio/static/scss/app.scss $(CSS)
 
+# The task queue's worker (portfolio PDFs, archive bundles) runs beside the web server, in
+# processes of its own, and stops when the server stops.
+WORKER := $(BIN)/huey_consumer portfolio.tasks.huey -w 2 -k process -m 1
+
 run: install
 	$(FLASK) upgrade
 	$(FLASK) demo --if-empty
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@$(WORKER) & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		$(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check portfolio tests benchmarks

@@ -24,8 +24,9 @@ log = logging.getLogger(__name__)
 
 #: a queued or running export not finished after this long lost its worker: queue it again
 ABANDONED_AFTER = timedelta(hours=1)
-#: at most one progress write this often (a bundle reports every file it adds)
-PROGRESS_INTERVAL_SECONDS = 0.25
+#: a bundle reports every file it adds: a new stage at the same percentage is written at most
+#: this often
+PROGRESS_INTERVAL_SECONDS = 0.5
 
 WHAT = {ExportKind.PORTFOLIO_PDF: "the portfolio PDF", ExportKind.ARCHIVE: "the archive bundle"}
 
@@ -133,6 +134,11 @@ def run(export_id: int) -> None:
         db.session.rollback()
         _fail(export_id, "could not be made because of a problem on our side")
         return
+    except BaseException:  # the worker is stopping (Huey interrupts running tasks)
+        log.warning("export %s interrupted", export_id)
+        db.session.rollback()
+        _fail(export_id, "was interrupted because the service was restarting")
+        raise
     export = db.session.get(Export, export_id)
     export.storage_key, export.size, export.sha256 = stored
     export.status, export.progress, export.stage = ExportStatus.DONE, 100, "Ready"
@@ -177,19 +183,20 @@ class _WriteOnly:
 
 def _reporter(export_id: int):
     """A progress callback that writes to the Export row in a transaction of its own, so the
-    maker's session (and what it has loaded) is left alone."""
-    last = [0.0]
+    maker's session (and what it has loaded) is left alone. Every new percentage is written;
+    a new stage at the same percentage (a bundle adding file after file) at most this often."""
+    last = {"percent": None, "at": 0.0}
 
     def report(percent: int, stage: str) -> None:
-        now = time.monotonic()
-        if now - last[0] < PROGRESS_INTERVAL_SECONDS:
+        percent, now = max(0, min(int(percent), 99)), time.monotonic()
+        if percent == last["percent"] and now - last["at"] < PROGRESS_INTERVAL_SECONDS:
             return
-        last[0] = now
+        last.update(percent=percent, at=now)
         with db.engine.begin() as connection:
             connection.execute(
                 update(Export)
                 .where(Export.id == export_id, Export.status == ExportStatus.RUNNING)
-                .values(progress=max(0, min(int(percent), 99)), stage=stage[:200])
+                .values(progress=percent, stage=stage[:200])
             )
 
     return report
