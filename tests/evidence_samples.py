@@ -1,15 +1,20 @@
 """Small real files of the kinds learners upload, generated on the fly (no binaries in git).
 
 The photo carries EXIF orientation and a GPS position, as phone photos do, so tests can prove
-the position never reaches anything the app shows.
+the position never reaches anything the app shows. Real video and audio are made with ffmpeg
+(scripts/install-system-packages installs it), tagged as phones and recorders tag them.
 """
 
+import functools
 import io
 import math
 import struct
+import subprocess
+import tempfile
 import wave
 import zipfile
 import zlib
+from pathlib import Path
 
 from PIL import Image
 
@@ -176,6 +181,91 @@ def mp4_video() -> bytes:
     """An ISO media file header (ftyp box) as phones write at the start of an MP4."""
     ftyp = b"ftypisom" + struct.pack(">I", 512) + b"isomiso2avc1mp41"
     return struct.pack(">I", len(ftyp) + 4) + ftyp + bytes(256)
+
+
+# ------------------------------------------------------- real video and audio, tagged as phones do
+
+#: where the recordings say they were made (ISO 6709, as iPhones write it)
+ISO6709 = "+51.5074-000.1278/"
+_PICTURES = ["-f", "lavfi", "-i", "testsrc=duration=1:size=64x48:rate=5"]
+_SOUND = ["-f", "lavfi", "-i", "sine=frequency=440:duration=1"]
+#: the iPhone's QuickTime keys (moov/meta) and what ffmpeg writes as 3GPP location (udta/loci)
+_PHONE_TAGS = [
+    "-metadata", f"location={ISO6709}",
+    "-metadata", f"com.apple.quicktime.location.ISO6709={ISO6709}",
+    "-metadata", "com.apple.quicktime.make=Apple",
+    "-metadata", "com.apple.quicktime.model=iPhone 15",
+    "-movflags", "use_metadata_tags",
+]  # fmt: skip
+#: tags for containers without QuickTime keys: Vorbis comments, ID3, RIFF INFO, Matroska tags
+_RECORDER_TAGS = [
+    "-metadata", f"location={ISO6709}",
+    "-metadata", "comment=Recorded at 12 Example Street",
+    "-metadata", "artist=PhoneMaker",
+]  # fmt: skip
+
+
+def _ffmpeg(extension: str, *arguments: str, rotation: int = 0) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / f"sample.{extension}"
+        subprocess.run(
+            ["ffmpeg", "-nostdin", "-loglevel", "error", *arguments, str(out)], check=True
+        )
+        if rotation:  # ffmpeg 5 cannot set a track's display matrix; exiftool can
+            subprocess.run(
+                ["exiftool", "-q", "-overwrite_original", f"-Rotation={rotation}", str(out)],
+                check=True,
+            )
+        return out.read_bytes()
+
+
+@functools.cache
+def phone_video(rotation=90) -> bytes:
+    """An iPhone-style MP4 (picture and sound) that says where it was filmed and on what phone,
+    filmed upright (its display matrix turns it a quarter)."""
+    return _ffmpeg(
+        "mp4", *_PICTURES, *_SOUND, "-c:v", "mpeg4", "-c:a", "aac", *_PHONE_TAGS, rotation=rotation
+    )
+
+
+@functools.cache
+def drone_video() -> bytes:
+    """An MP4 whose subtitle track carries the GPS position of each moment, as drones write."""
+    with tempfile.TemporaryDirectory() as folder:
+        telemetry = Path(folder) / "telemetry.srt"
+        telemetry.write_text("1\n00:00:00,000 --> 00:00:01,000\nGPS(51.5074,-0.1278,30)\n")
+        return _ffmpeg(
+            "mp4", *_PICTURES, "-i", str(telemetry), "-map", "0", "-map", "1",
+            "-c:v", "mpeg4", "-c:s", "mov_text",
+        )  # fmt: skip
+
+
+@functools.cache
+def phone_recording() -> bytes:
+    """A voice memo as an M4A (AAC in MP4) that says where it was recorded and on what."""
+    return _ffmpeg("m4a", *_SOUND, "-c:a", "aac", *_PHONE_TAGS)
+
+
+#: a recording of each audio and video type we accept, tagged the way that format allows
+TAGGED_MEDIA = {
+    "video/mp4": ("clip.mp4", ("mp4", *_PICTURES, "-c:v", "mpeg4", *_PHONE_TAGS)),
+    "video/quicktime": ("clip.mov", ("mov", *_PICTURES, "-c:v", "mpeg4", *_PHONE_TAGS)),
+    "video/webm": ("clip.webm", ("webm", *_PICTURES, "-c:v", "libvpx", *_RECORDER_TAGS)),
+    "audio/mp4": ("memo.m4a", ("m4a", *_SOUND, "-c:a", "aac", *_PHONE_TAGS)),
+    "audio/3gpp": ("memo.3gp", ("3gp", *_SOUND, "-c:a", "aac", *_PHONE_TAGS)),
+    "audio/aac": ("memo.aac", ("aac", *_SOUND, "-c:a", "aac")),  # ADTS has nowhere for tags
+    "audio/mpeg": ("memo.mp3", ("mp3", *_SOUND, "-c:a", "libmp3lame", *_RECORDER_TAGS)),
+    "audio/wav": ("memo.wav", ("wav", *_SOUND, *_RECORDER_TAGS)),
+    "audio/ogg": ("memo.ogg", ("ogg", *_SOUND, "-c:a", "libopus", *_RECORDER_TAGS)),
+    "audio/flac": ("memo.flac", ("flac", *_SOUND, "-c:a", "flac", *_RECORDER_TAGS)),
+}  # fmt: skip
+
+
+@functools.cache
+def tagged_media(content_type: str) -> tuple[bytes, str]:
+    """``(content, name)`` of a short recording of ``content_type`` with its tags."""
+    name, (extension, *arguments) = TAGGED_MEDIA[content_type]
+    return _ffmpeg(extension, *arguments), name
 
 
 # ------------------------------------------------------------------ building evidence in tests

@@ -1,9 +1,12 @@
-"""Nobody but the learner who took a photo receives where it was taken: the display copy and the
-"Download" copy that assessors, IQAs and administrators get carry no location or camera data;
-only the learner downloads their untouched original. iPhone (HEIC) photos get copies too."""
+"""Nobody but the learner who took a photo receives where it was taken: the display copy, the
+print copy the portfolio PDF embeds and the "Download" copy that assessors, IQAs and
+administrators get carry no location or camera data; only the learner downloads their
+untouched original. iPhone (HEIC) photos get copies too."""
 
 import io
+import json
 import re
+import subprocess
 
 import pytest
 from evidence_samples import (
@@ -15,12 +18,14 @@ from evidence_samples import (
     png_photo,
     stored_files,
     upload,
+    webp_image,
 )
 from PIL import Image, ImageChops
 
 from portfolio.extensions import db
 from portfolio.models import EvidenceFile
 from portfolio.services import evidence as evidence_service
+from portfolio.storage import get_storage
 
 GPS_IFD = 0x8825
 
@@ -185,7 +190,7 @@ def test_a_photo_without_a_shared_copy_is_never_sent_to_staff_as_the_original(
     assert "This file cannot be downloaded yet." in page
 
     result = runner.invoke(args=["files", "make-copies"])
-    assert "Made copies of 1 photo(s)." in result.output
+    assert "Made copies of 1 file(s)." in result.output
     db.session.refresh(photo)
     status, _, body = fetch(client, f"/files/{photo.id}")
     assert status == 200 and location_in(body) == {}
@@ -194,6 +199,98 @@ def test_a_photo_without_a_shared_copy_is_never_sent_to_staff_as_the_original(
 def test_removing_a_photo_removes_its_copies_too(app, client, enrolment):
     draft = make_draft(enrolment)
     upload(client, draft, (photo_jpeg(), "session.jpg"))
-    assert len(stored_files(app)) == 3  # the original, the display copy, the shared copy
+    assert len(stored_files(app)) == 4  # the original, the display, print and shared copies
     client.post(f"/evidence/{draft.id}/files/{draft.files[0].id}/delete")
     assert stored_files(app) == []
+
+
+# ------------------------------------------------- what exiftool, another reader, finds in them
+
+CAMERA_TAG = re.compile(r"GPS|Location|Make|Model|Serial")
+
+
+def camera_tags(app, key: str, tmp_path) -> dict:
+    """The location and camera tags exiftool reads in a stored file (empty when none)."""
+    path = tmp_path / key
+    with get_storage(app).open(key) as stored:
+        path.write_bytes(stored.read())
+    described = subprocess.run(
+        ["exiftool", "-j", "-G1", "-a", "-u", "-ee", str(path)], capture_output=True, check=True
+    )
+    [tags] = json.loads(described.stdout)
+    return {k: v for k, v in tags.items() if CAMERA_TAG.search(k.rsplit(":", 1)[-1])}
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (photo_jpeg(), "session.jpg"),
+        (png_photo(), "flipchart.png"),
+        (webp_image(), "from chat.webp"),
+        (multi_picture_jpeg(), "burst.jpg"),
+        (heic_photo(), "IMG_0001.HEIC"),
+    ],
+    ids=["JPEG", "PNG", "WebP", "two pictures", "HEIC"],
+)
+def test_exiftool_finds_no_location_or_camera_in_any_copy_of_a_photo(
+    app, client, enrolment, tmp_path, content, name
+):
+    upload(client, make_draft(enrolment), (content, name))
+    photo = db.session.scalars(db.select(EvidenceFile)).one()
+    assert camera_tags(app, photo.stored_name, tmp_path)  # the original says where and on what
+    for key in (photo.shared_name, photo.derivative_name, photo.print_name):
+        assert camera_tags(app, key, tmp_path) == {}
+
+
+# --------------------------------------------------------------------------------- print copies
+
+
+def print_copy_of(app, photo: EvidenceFile) -> Image.Image:
+    with get_storage(app).open(photo.print_name) as stored:
+        return Image.open(io.BytesIO(stored.read()))
+
+
+@pytest.mark.parametrize(
+    ("size", "printed"),
+    [((4000, 3000), (1600, 1200)), ((800, 600), (800, 600))],
+    ids=["large, made smaller", "small, never enlarged"],
+)
+def test_a_photo_gets_a_print_sized_copy_without_camera_data_when_uploaded(
+    app, client, enrolment, size, printed
+):
+    upload(client, make_draft(enrolment), (photo_jpeg(*size, orientation=1), "session.jpg"))
+    photo = db.session.scalars(db.select(EvidenceFile)).one()
+    image = print_copy_of(app, photo)
+    assert image.format == "JPEG" and image.size == printed
+    assert (photo.print_width, photo.print_height) == printed
+    assert not image.getexif() and "comment" not in image.info
+
+
+def test_an_iphone_photo_gets_an_upright_print_copy(app, client, enrolment):
+    upload(client, make_draft(enrolment), (heic_photo(80, 40, orientation=6), "IMG_0001.HEIC"))
+    photo = db.session.scalars(db.select(EvidenceFile)).one()
+    image = print_copy_of(app, photo)
+    assert image.format == "JPEG" and image.size == (40, 80) and not image.getexif()
+
+
+def test_photos_from_before_print_copies_get_one_and_keep_their_other_copies(
+    app, client, enrolment, runner
+):
+    photo = submitted_with(client, enrolment, photo_jpeg(2000, 1000, orientation=6), "a.jpg")
+    revised = evidence_service.revise(photo.evidence)  # a second version sharing the bytes
+    rows = [photo, revised.files[0]]
+    before = [(row.derivative_name, row.shared_name) for row in rows]
+    get_storage(app).delete(photo.print_name)  # as if uploaded before print copies existed
+    for row in rows:
+        row.print_name = row.print_width = row.print_height = None
+    db.session.commit()
+
+    result = runner.invoke(args=["files", "make-copies"])
+    assert result.output == "Made copies of 1 file(s).\n"
+    for row in rows:
+        db.session.refresh(row)
+    assert [(row.derivative_name, row.shared_name) for row in rows] == before
+    assert rows[0].print_name == rows[1].print_name
+    assert print_copy_of(app, photo).size == (800, 1600)  # upright
+    assert len(stored_files(app)) == 4  # nothing left over
+    assert runner.invoke(args=["files", "make-copies"]).output == "Made copies of 0 file(s).\n"

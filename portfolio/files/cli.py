@@ -17,8 +17,8 @@ def clean_staging(hours):
 
 @bp.cli.command("make-copies")
 def make_copies():
-    """Give photos uploaded before this version their copies without metadata."""
+    """Give photos, video and audio uploaded before this version the copies they lack."""
     done, problems = make_missing_copies()
-    click.echo(f"Made copies of {done} photo(s).")
+    click.echo(f"Made copies of {done} file(s).")
     for problem in problems:
         click.echo(f"Not done: {problem}", err=True)

@@ -1,9 +1,10 @@
 """Evidence files, served only to people allowed to see the evidence, with safe headers.
 
 Audio, video and PDF open inline (browsers play or show them); everything else downloads as an
-attachment. Pages show photos through their display copy (upright, small, no metadata). The
-"Download" of a photo gives the learner who uploaded it their original, and everyone else the
-full-resolution copy without metadata, so nobody else receives where a photo was taken.
+attachment. Pages show photos through their display copy (upright, small, no metadata). A
+photo, video or recording is sent as uploaded only to the learner who uploaded it; everyone
+else gets its copy without metadata (full resolution, or the same sound and pictures), so
+nobody else receives where it was made or on what device. Without such a copy they get nothing.
 """
 
 from flask import Blueprint, abort
@@ -12,6 +13,7 @@ from flask_login import current_user, login_required
 from .. import policy
 from ..extensions import db
 from ..models import EvidenceFile
+from ..services.evidence_files import PRIVATE_KINDS
 from ..services.uploads import download_name
 from .serving import send_stored
 
@@ -27,7 +29,7 @@ def load_file(file_id: int) -> EvidenceFile:
 
 def receives_original(file: EvidenceFile) -> bool:
     """Whether the signed-in person downloads this file as it was uploaded."""
-    return file.kind != "image" or policy.can(current_user, "download_original", file)
+    return file.kind not in PRIVATE_KINDS or policy.can(current_user, "download_original", file)
 
 
 @bp.get("/files/<int:file_id>")
@@ -44,12 +46,14 @@ def download(file_id):
         )
     if not file.shared_name:
         abort(404)  # never the original instead
-    stem = download_name(file.original_name).rsplit(".", 1)[0]
+    name = download_name(file.original_name)
+    if file.kind == "image":  # a HEIC photo's copy is a JPEG
+        name = f"{name.rsplit('.', 1)[0]}.{EXTENSIONS[file.shared_content_type]}"
     return send_stored(
         file.shared_name,
         content_type=file.shared_content_type,
-        name=f"{stem}.{EXTENSIONS[file.shared_content_type]}",
-        inline=False,
+        name=name,
+        inline=file.kind in INLINE_KINDS,
         etag=file.shared_name,
     )
 

@@ -1,21 +1,32 @@
 """Attach uploaded files to a draft, or remove them, leaving nothing half-written.
 
 A request's uploads are all kept or all refused: the files are checked from their content, photos
-get display copies, and only then are the bytes committed to storage and the rows written. If
-anything fails on the way (a refused file, an unreadable photo, a database error), every stored
-byte from this request is deleted again and the transaction rolled back.
+get display, print and shared copies, video and audio a shared copy, and only then are the bytes
+committed to storage and the rows written. If anything fails on the way (a refused file, an
+unreadable photo, a database error), every stored byte from this request is deleted again and
+the transaction rolled back.
+
+A recording ffmpeg cannot copy (damaged, or the tool missing) is still kept for its learner:
+refusing it would lose their evidence for what may be our problem. It has no shared copy, so
+nobody else can download it yet; the failure is logged and ``make_missing_copies`` tries again.
 """
 
-from sqlalchemy import func, or_, select
+import logging
+
+from sqlalchemy import and_, func, or_, select
 from werkzeug.datastructures import FileStorage
 
 from ..extensions import db
 from ..models import ConsentStatus, Evidence, EvidenceFile
 from ..storage import get_storage
-from . import images, uploads
+from . import images, media_metadata, uploads
 from .audit import record
 from .evidence import EvidenceProblem, provider_id, require_draft
 from .uploads import UploadRefused
+
+log = logging.getLogger(__name__)
+#: kinds whose originals may say where they were made: everyone but their learner gets a copy
+PRIVATE_KINDS = {"image", "audio", "video"}
 
 
 def attach(
@@ -45,7 +56,7 @@ def _store(evidence, files, consent, storage, stored: list[str]) -> list[Evidenc
             "consent",
         )
     checked = uploads.check(files)
-    copies, problems = {}, []
+    copies, shared_copies, problems = {}, {}, []
     for upload in checked:
         if upload.type.mime in images.DERIVABLE:
             try:
@@ -58,6 +69,11 @@ def _store(evidence, files, consent, storage, stored: list[str]) -> list[Evidenc
             copies[id(upload)] = made
     if problems:
         raise UploadRefused(problems)
+    for upload in checked:  # after the photos: a refused photo saves remuxing a video
+        if upload.type.mime in media_metadata.CONTAINERS:
+            if shared := _media_copy(upload, storage):
+                stored.append(shared.key)
+                shared_copies[id(upload)] = shared
     rows = []
     for upload in checked:
         key = upload.staged.commit()
@@ -72,6 +88,8 @@ def _store(evidence, files, consent, storage, stored: list[str]) -> list[Evidenc
         )
         if made := copies.get(id(upload)):
             set_copies(row, made)
+        elif shared := shared_copies.get(id(upload)):
+            set_shared(row, shared)
         rows.append(row)
     evidence.files.extend(rows)
     db.session.flush()
@@ -90,16 +108,32 @@ def _store(evidence, files, consent, storage, stored: list[str]) -> list[Evidenc
     return rows
 
 
+def _media_copy(upload, storage) -> media_metadata.MediaCopy | None:
+    try:
+        with upload.staged.open() as source:
+            return media_metadata.make_shared_copy(source, upload.type.mime, storage)
+    except media_metadata.MediaCopyFailed as failure:
+        log.warning("No copy without metadata of upload %r: %s", upload.name, failure)
+        return None
+
+
 def make_missing_copies() -> tuple[int, list[str]]:
-    """Give photos uploaded before shared copies existed (or HEIC photos from before they could
-    be decoded) their display and shared copies. Returns how many stored photos got copies,
-    and a sentence for each that could not be opened. Versions share stored bytes, so every
-    row of one stored photo gets the same copies."""
+    """Give files uploaded before their copies existed the copies they lack: photos their
+    display, print and shared copies (or only the print copy, if the others exist), video and
+    audio their shared copy. Returns how many stored files got copies, and a sentence for each
+    that could not be copied. Versions share stored bytes, so every row of one stored file
+    gets the same copies."""
     storage = get_storage()
+    photos, media = sorted(images.DERIVABLE), sorted(media_metadata.CONTAINERS)
     missing = db.session.scalars(
         select(EvidenceFile).where(
-            EvidenceFile.shared_name.is_(None),
-            EvidenceFile.content_type.in_(sorted(images.DERIVABLE)),
+            or_(
+                and_(
+                    EvidenceFile.shared_name.is_(None),
+                    EvidenceFile.content_type.in_(photos + media),
+                ),
+                and_(EvidenceFile.print_name.is_(None), EvidenceFile.content_type.in_(photos)),
+            )
         )
     ).all()
     by_original: dict[str, list[EvidenceFile]] = {}
@@ -107,30 +141,59 @@ def make_missing_copies() -> tuple[int, list[str]]:
         by_original.setdefault(row.stored_name, []).append(row)
     done, problems = 0, []
     for key, rows in by_original.items():
-        first = rows[0]
+        before = {k for row in rows for k in row.stored_keys} - {key}
         try:
             with storage.open(key) as source:
-                made = images.make_copies(source, first.original_name, first.content_type, storage)
+                _add_missing_copies(source, rows, storage)
         except images.ImageRefused as refused:
             problems.append(str(refused))
             continue
-        replaced = {row.derivative_name for row in rows} - {None}
-        for row in rows:
-            set_copies(row, made)
+        except media_metadata.MediaCopyFailed as failure:
+            problems.append(f"{rows[0].original_name}: {failure}.")
+            continue
         db.session.commit()
-        for old in replaced:
+        for old in before - {k for row in rows for k in row.stored_keys}:
             if not _still_used(old):
                 storage.delete(old)
         done += 1
     return done, problems
 
 
+def _add_missing_copies(source, rows: list[EvidenceFile], storage) -> None:
+    first = rows[0]
+    if first.content_type in media_metadata.CONTAINERS:
+        shared = media_metadata.make_shared_copy(source, first.content_type, storage)
+        for row in rows:
+            set_shared(row, shared)
+    elif any(row.shared_name is None for row in rows):
+        made = images.make_copies(source, first.original_name, first.content_type, storage)
+        for row in rows:
+            set_copies(row, made)
+    else:  # photos from before print copies
+        print_copy = images.make_print_copy(
+            source, first.original_name, first.content_type, storage
+        )
+        for row in rows:
+            _set_print_copy(row, print_copy)
+
+
 def set_copies(row: EvidenceFile, made: images.Copies) -> None:
     row.derivative_name = made.display.key
     row.derivative_width, row.derivative_height = made.display.width, made.display.height
-    row.shared_name = made.shared.key
-    row.shared_content_type = made.shared.content_type
-    row.shared_size = made.shared.size
+    _set_print_copy(row, made.print_copy)
+    set_shared(row, made.shared)
+
+
+def _set_print_copy(row: EvidenceFile, print_copy: images.Derivative) -> None:
+    row.print_name = print_copy.key
+    row.print_width, row.print_height = print_copy.width, print_copy.height
+
+
+def set_shared(row: EvidenceFile, shared: images.SharedCopy | media_metadata.MediaCopy) -> None:
+    row.shared_name = shared.key
+    row.shared_content_type = shared.content_type
+    row.shared_size = shared.size
+    row.shared_sha256 = None  # noted when a manifest first lists this copy
 
 
 def set_consent(file: EvidenceFile, consent: ConsentStatus) -> None:
@@ -182,6 +245,7 @@ def _still_used(key: str) -> bool:
                 EvidenceFile.stored_name == key,
                 EvidenceFile.derivative_name == key,
                 EvidenceFile.shared_name == key,
+                EvidenceFile.print_name == key,
             )
         )
     )

@@ -10,6 +10,17 @@ flat whatever the file's size.
 Kept: what drawing needs (image data, palettes, transparency, colour profiles, animation).
 Dropped: EXIF, XMP, IPTC, comments, text chunks and anything unrecognised. A photo's
 orientation is kept as a minimal EXIF block holding that one tag, so it still shows upright.
+
+Why not ``exiftool -all=``, as video and audio use ffmpeg and exiftool (``media_metadata``)?
+Weighed and decided against, for now. This copier keeps what it knows a viewer needs and drops
+everything else, including segments no tool has a name for yet; exiftool deletes what it knows
+to be metadata and keeps the rest, and its ``-all=`` also deletes the orientation and the
+colour profile, which would have to be written back. This code runs in the process on a stream
+(no temporary copy, no perl start-up for each of twenty photos in an upload), and a file it
+cannot follow is refused, never half copied. Neither re-encodes: Pillow decodes pixels only
+for the display and print copies and for HEIC, which must become JPEG whatever strips it. The
+tests check the shared copies with exiftool too (tests/test_evidence_photo_privacy.py), so the
+independent reading is there without its cost at upload.
 """
 
 import struct

@@ -1,9 +1,12 @@
 """The copies of an uploaded photo that people other than its learner receive.
 
-Two copies are made at upload, and neither carries camera metadata (GPS location above all):
+Three copies are made at upload, and none carries camera metadata (GPS location above all):
 
 - a **display copy** that pages show: upright, at most ``DISPLAY_SIZE`` pixels, re-encoded as
   JPEG from the decoded pixels alone (no EXIF, XMP, ICC or comments);
+- a **print copy** that the portfolio PDF embeds, made the same way at most ``PRINT_SIZE``
+  pixels (never enlarged): WeasyPrint embeds a JPEG as it is, so a full-size photo would
+  multiply the PDF's size and the memory that makes it;
 - a **shared copy** at full resolution, which the "Download" link gives everyone but the learner
   who uploaded the photo: for JPEG, PNG, WebP and GIF the same picture data with the metadata
   left out (``image_metadata``, lossless and streamed); for HEIC, which browsers and most
@@ -26,7 +29,9 @@ from . import image_metadata
 
 pillow_heif.register_heif_opener()
 
-#: longest side of a display copy, in pixels
+#: longest side of a print copy, in pixels: about 230 an inch across an A4 page's text
+PRINT_SIZE = 1600
+#: longest side of a display copy, in pixels (it is shrunk from the print copy: no larger)
 DISPLAY_SIZE = 1600
 #: the Pillow decoder for each type we make copies of; the type was found from the content
 #: already, so only that decoder may look at the file (Pillow would otherwise try every plugin
@@ -38,7 +43,7 @@ PILLOW_FORMATS = {
     "image/webp": "WEBP",
     "image/heic": "HEIF",
 }
-#: types that get a display copy and a shared copy
+#: types that get a display copy, a print copy and a shared copy
 DERIVABLE = set(PILLOW_FORMATS)
 #: types whose shared copy is the original's own picture data without its metadata
 LOSSLESS = {"image/jpeg", "image/png", "image/gif", "image/webp"}
@@ -65,24 +70,25 @@ class SharedCopy:
 @dataclass
 class Copies:
     display: Derivative
+    print_copy: Derivative
     shared: SharedCopy
 
     @property
     def keys(self) -> list[str]:
-        return [self.display.key, self.shared.key]
+        return [self.display.key, self.print_copy.key, self.shared.key]
 
 
 def make_copies(source: BinaryIO, name: str, content_type: str, storage: Storage) -> Copies:
-    """Store the display copy and the shared copy of ``source`` (a file of ``content_type``).
+    """Store the display, print and shared copies of ``source`` (a file of ``content_type``).
 
-    Both are committed to storage; if anything fails, neither is left behind.
+    All are committed to storage; if anything fails, none is left behind.
     """
     made: list[str] = []
     try:
         with _opening(name), _decoded(source, content_type) as image:
             orientation = image.getexif().get(image_metadata.ORIENTATION_TAG, 1)
             if content_type in LOSSLESS:
-                image.draft("RGB", (DISPLAY_SIZE, DISPLAY_SIZE))  # JPEG decodes at a smaller scale
+                image.draft("RGB", (PRINT_SIZE, PRINT_SIZE))  # JPEG decodes at a smaller scale
                 shared = None
             else:  # decoded once, at full size: save that, then shrink it in place
                 ImageOps.exif_transpose(image, in_place=True)
@@ -90,15 +96,37 @@ def make_copies(source: BinaryIO, name: str, content_type: str, storage: Storage
                 full = _save(image, storage, made, quality=90)
                 shared = SharedCopy(full.key, "image/jpeg", storage.size(full.key))
             upright = ImageOps.exif_transpose(image)
-            upright.thumbnail((DISPLAY_SIZE, DISPLAY_SIZE))
-            display = _save(_flattened(upright), storage, made, quality=85)
+            print_copy = _shrunk(upright, PRINT_SIZE, storage, made)
+            display = _shrunk(upright, DISPLAY_SIZE, storage, made)
         if shared is None:
             shared = _lossless_copy(source, name, content_type, orientation, storage, made)
-        return Copies(display, shared)
+        return Copies(display, print_copy, shared)
     except BaseException:
-        for key in made:
-            storage.delete(key)
+        _delete(made, storage)
         raise
+
+
+def make_print_copy(source: BinaryIO, name: str, content_type: str, storage: Storage) -> Derivative:
+    """Store only the print copy of ``source``: for photos uploaded before print copies."""
+    made: list[str] = []
+    try:
+        with _opening(name), _decoded(source, content_type) as image:
+            image.draft("RGB", (PRINT_SIZE, PRINT_SIZE))
+            return _shrunk(ImageOps.exif_transpose(image), PRINT_SIZE, storage, made)
+    except BaseException:
+        _delete(made, storage)
+        raise
+
+
+def _shrunk(upright: Image.Image, size: int, storage: Storage, made: list[str]) -> Derivative:
+    """Shrink ``upright`` in place to fit ``size`` (never enlarging it); store it as JPEG."""
+    upright.thumbnail((size, size))
+    return _save(_flattened(upright), storage, made, quality=85)
+
+
+def _delete(keys: list[str], storage: Storage) -> None:
+    for key in keys:
+        storage.delete(key)
 
 
 @contextmanager
