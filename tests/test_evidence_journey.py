@@ -289,7 +289,7 @@ def test_a_removed_file_is_deleted_from_storage_when_nothing_else_uses_it(app, c
 
     draft = make_draft(enrolment)
     upload(client, draft, (photo_jpeg(), "session.jpg"))
-    assert len(stored_files(app)) == 3  # the original, its display copy and its shared copy
+    assert len(stored_files(app)) == 4  # the original, its display, print and shared copies
     response = client.post(f"/evidence/{draft.id}/files/{draft.files[0].id}/delete")
     assert response.status_code == 302
     assert stored_files(app) == []

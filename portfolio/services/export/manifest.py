@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from ...extensions import db
 from ...models import EvidenceFile
 from ...storage import get_storage
+from ..evidence_files import PRIVATE_KINDS  # only a copy without metadata of these leaves
 from ..uploads import download_name
 from .contents import PortfolioContents
 
 FORMAT = "nos-portfolio/manifest/1"
 #: bump when the PDF's layout changes, so stored PDFs are made again
 LAYOUT_VERSION = "portfolio-pdf/1"
-#: kinds whose originals may say where they were made: only a metadata-free copy leaves
-PRIVATE_KINDS = {"image", "video", "audio"}
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
 
 
