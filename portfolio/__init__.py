@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .learner.views import bp as learner_bp
     from .notifications import views as notification_views
     from .public.views import bp as public_bp
+    from .witness.views import bp as witness_bp
 
     blueprints = (
         public_bp,
@@ -72,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         exports_bp,
         notification_views.bp,
         eqa_views.bp,
+        witness_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -23,6 +23,8 @@ DEFAULTS = {
     "MAX_REQUEST_BYTES": None,
     "INVITATION_HOURS": 72,
     "RESET_HOURS": 2,
+    #: how long a witness's link to give testimony works, unless used or withdrawn first
+    "WITNESS_LINK_DAYS": 14,
     "SIGNIN_MAX_FAILURES": 5,  # failed sign-ins per email address within the window
     "SIGNIN_MAX_FAILURES_PER_IP": 20,  # per address; a class often shares one IP
     "SIGNIN_WINDOW_SECONDS": 15 * 60,
@@ -80,6 +82,7 @@ ENVIRONMENT = {
     "PDF_SIGNING_CERT": "PDF_SIGNING_CERT",
     "PDF_SIGNING_PASSPHRASE": "PDF_SIGNING_PASSPHRASE",
     "PDF_SIGNER_NAME": "PDF_SIGNER_NAME",
+    "WITNESS_LINK_DAYS": "WITNESS_LINK_DAYS",
     "TASK_QUEUE_URL": "TASK_QUEUE_URL",
 }
 INTEGER_KEYS = {
@@ -88,6 +91,7 @@ INTEGER_KEYS = {
     "MAIL_PORT",
     "PROXY_COUNT",
     "SESSION_IDLE_MINUTES",
+    "WITNESS_LINK_DAYS",
 }
 BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS"}
 

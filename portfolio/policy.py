@@ -22,6 +22,7 @@ from .models import (
     Role,
     SignOff,
     User,
+    WitnessRequest,
 )
 from .services import eqa_access
 
@@ -67,6 +68,10 @@ def _may_view_evidence(user: User, evidence: Evidence) -> bool:
     return evidence.enrolment.learner_id == user.id or _may_view_enrolment(user, evidence.enrolment)
 
 
+def _may_request_witness(user: User, enrolment: Enrolment) -> bool:
+    return _owns_enrolment(user, enrolment) or _assesses(user, enrolment)
+
+
 def _made_decisions_on(user: User, enrolment: Enrolment) -> bool:
     """Whether ``user`` ever judged, reviewed or signed off anything in this portfolio, whatever
     their roles and assignments are today."""
@@ -88,7 +93,10 @@ RULES = {
     ("add_evidence", Enrolment): _owns_enrolment,
     ("view", Evidence): _may_view_evidence,
     ("edit", Evidence): lambda u, e: _is_author(u, e) and e.is_draft,
-    ("revise", Evidence): lambda u, e: _is_author(u, e) and not e.is_draft,
+    # A witness's testimony is theirs: nobody makes a new version of it.
+    ("revise", Evidence): lambda u, e: (
+        _is_author(u, e) and not e.is_draft and e.witness_request_id is None
+    ),
     ("view", EvidenceFile): lambda u, f: _may_view_evidence(u, f.evidence),
     # An original photo can say where it was taken: only the person who uploaded it gets it;
     # everyone else downloads the copy without metadata (files/views.py).
@@ -99,6 +107,13 @@ RULES = {
         _owns_enrolment(u, e.enrolment) and e.awaits_learner_confirmation
     ),
     ("view", Judgement): lambda u, j: _may_view_enrolment(u, j.enrolment),
+    # Witness testimony (issue 11): the learner or their assessor asks; whoever asked (while
+    # they still may ask) or the assessor withdraws the link.
+    ("request_witness", Enrolment): _may_request_witness,
+    ("revoke", WitnessRequest): lambda u, w: (
+        _assesses(u, w.enrolment)
+        or (w.requested_by_id == u.id and _may_request_witness(u, w.enrolment))
+    ),
     ("reply", Judgement): lambda u, j: _owns_enrolment(u, j.enrolment) or _assesses(u, j.enrolment),
     ("manage", Cohort): lambda u, c: _is_admin_of(u, c.provider_id),
     ("manage", EqaGrant): lambda u, g: _is_admin_of(u, g.provider_id),

@@ -31,6 +31,7 @@ from portfolio.models import (
     Method,
     OneTimeToken,
     Outcome,
+    WitnessRequest,
 )
 from portfolio.models._types import utcnow
 
@@ -46,6 +47,9 @@ PUBLIC_ENDPOINTS = {
     "auth.forgot_password",
     "auth.invitation",
     "auth.reset_password",
+    # A witness's link is their key: refused links get their own pages (test_witness_testimony)
+    "witness.give",
+    "witness.thanks",
 }
 
 #: Routes with no object in the URL, and the roles they serve: they act on the person's own
@@ -80,6 +84,7 @@ OBJECT_PARAMETERS = {
     "judgement_id",
     "export_id",
     "grant_id",
+    "witness_request_id",
 }
 #: URL parameters that name public things (a standard, a criterion code of it).
 PUBLIC_PARAMETERS = {"standard_id", "code"}
@@ -97,8 +102,8 @@ ROUTES = [route for route in every_route() if not _is_public(route[0])]
 
 @dataclass
 class World:
-    """One enrolment with its people, a piece of evidence with a file, a live invitation, and
-    a finished portfolio PDF."""
+    """One enrolment with its people, a piece of evidence with a file, a live invitation, a
+    finished portfolio PDF, an EQA's grant and a request for witness testimony."""
 
     cohort: object
     enrolment: Enrolment
@@ -108,6 +113,7 @@ class World:
     judgement: Judgement
     export: Export
     grant: EqaGrant
+    witness_request: WitnessRequest
 
     def fill(self, arguments, standard) -> dict:
         values = {
@@ -120,6 +126,7 @@ class World:
             "judgement_id": self.judgement.id,
             "export_id": self.export.id,
             "grant_id": self.grant.id,
+            "witness_request_id": self.witness_request.id,
             "standard_id": standard.id,
             "code": standard.criteria[0].code,
         }
@@ -131,6 +138,7 @@ def make_world(make_cohort, make_user):
     def make(provider, learner=None, assessor=None, iqa=None):
         cohort = make_cohort(provider=provider)
         first_criterion = cohort.standard.criteria[0]
+        first_code = first_criterion.code
         eqa = make_user("eqa", provider=provider, password=None)
         provider_id = provider.id
         enrolment = Enrolment(
@@ -182,7 +190,20 @@ def make_world(make_cohort, make_user):
             cohort=cohort,
             expires_at=utcnow() + timedelta(days=30),
         )
-        db.session.add_all([enrolment, evidence, file, judgement, export, grant])
+        witness_request = WitnessRequest(
+            enrolment=enrolment,
+            requested_by=enrolment.learner,
+            witness_name="Priya Shah",
+            witness_email="priya@example.org",
+            witness_role="Youth worker",
+            witness_organisation="Harehills Residents' Association",
+            relationship_to_learner="Ran the youth panel with the learner",
+            criteria=[first_code],
+            message="What did you see?",
+            token_hash=secrets.token_hex(32),
+            expires_at=utcnow() + timedelta(days=14),
+        )
+        db.session.add_all([enrolment, evidence, file, judgement, export, grant, witness_request])
         db.session.add(
             OneTimeToken(
                 user=enrolment.learner,
@@ -192,7 +213,9 @@ def make_world(make_cohort, make_user):
             )
         )
         db.session.commit()
-        return World(cohort, enrolment, evidence, file, token, judgement, export, grant)
+        return World(
+            cohort, enrolment, evidence, file, token, judgement, export, grant, witness_request
+        )
 
     return make
 
