@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .eqa import views as eqa_views
     from .exports.views import bp as exports_bp
     from .files.views import bp as files_bp
+    from .iqa.views import bp as iqa_bp
     from .learner.views import bp as learner_bp
     from .notifications import views as notification_views
     from .public.views import bp as public_bp
@@ -72,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         files_bp,
         exports_bp,
         notification_views.bp,
+        iqa_bp,
         eqa_views.bp,
         witness_bp,
     )

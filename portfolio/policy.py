@@ -20,6 +20,7 @@ from .models import (
     Judgement,
     Provider,
     Role,
+    SampleItem,
     SignOff,
     User,
     WitnessRequest,
@@ -140,6 +141,18 @@ RULES = {
         and e.assessor_id != u.id
         and not _made_decisions_on(u, e)
     ),
+    # Internal quality assurance (issue 11): the IQA samples and countersigns only where they
+    # may quality-assure; the assessor answers only samples of their own decisions.
+    ("sample", Enrolment): lambda u, e: can(u, "quality_assure", e),
+    ("countersign", Enrolment): lambda u, e: can(u, "quality_assure", e),
+    ("record", SampleItem): lambda u, s: (
+        s.iqa_id == u.id and s.removed_at is None and can(u, "quality_assure", s.enrolment)
+    ),
+    ("respond", SampleItem): lambda u, s: (
+        u.has_role(Role.ASSESSOR) and s.assessor_id == u.id and s.recorded_at is not None
+    ),
+    ("manage_sampling", Provider): lambda u, p: _is_admin_of(u, p.id),
+    ("rate", User): lambda u, p: _is_admin_of(u, p.provider_id) and p.has_role(Role.ASSESSOR),
 }
 
 

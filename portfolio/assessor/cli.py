@@ -1,5 +1,5 @@
-"""``flask --app portfolio signoff verify <learner-email>``: does each sign-off still match the
-records it was made from?"""
+"""``flask --app portfolio signoff verify <learner-email>``: does each sign-off, and the IQA's
+countersignature of it, still match the records it was made from?"""
 
 import click
 from flask.cli import with_appcontext
@@ -15,9 +15,11 @@ signoff_group = click.Group("signoff", help="Check sign-offs against the live re
 @click.argument("email")
 @with_appcontext
 def verify_command(email):
-    """Rebuild the canonical document of each sign-off in force for this learner from the live
-    records and compare it with the stored one and its SHA-256. Exit 1 if anything differs."""
+    """Rebuild the canonical document of each sign-off in force for this learner, and of its
+    countersignature when there is one, from the live records and compare each with the stored
+    one and its SHA-256. Exit 1 if anything differs."""
     from ..services.assessment.signing import verify
+    from ..services.quality import countersigning
 
     learner = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if learner is None:
@@ -38,16 +40,27 @@ def verify_command(email):
             f"{sign_off.enrolment.cohort.name}), signed off {sign_off.signed_at:%Y-%m-%d %H:%M} "
             f"UTC by {sign_off.signer_name}"
         )
-        if result.ok:
-            click.echo(f"MATCHES  {what}\n         SHA-256 {sign_off.sha256}")
-            continue
-        failed = True
-        click.echo(f"CHANGED  {what}\n         stored SHA-256 {sign_off.sha256}", err=True)
-        if not result.document_intact:
-            click.echo(
-                "         the stored document no longer hashes to the stored SHA-256", err=True
+        failed |= not _report(what, sign_off.sha256, result)
+        countersignature = countersigning.in_force(sign_off)
+        if countersignature is not None:
+            what = (
+                f"{learner.name}: countersignature of that sign-off, "
+                f"{countersignature.signed_at:%Y-%m-%d %H:%M} UTC by {countersignature.typed_name}"
             )
-        for difference in result.differences:
-            click.echo(f"         {difference}", err=True)
+            checked = countersigning.verify(countersignature)
+            failed |= not _report(what, countersignature.sha256, checked)
     if failed:
         raise SystemExit(1)
+
+
+def _report(what: str, sha256: str, result) -> bool:
+    """Print MATCHES or CHANGED with what differs; say whether it matched."""
+    if result.ok:
+        click.echo(f"MATCHES  {what}\n         SHA-256 {sha256}")
+        return True
+    click.echo(f"CHANGED  {what}\n         stored SHA-256 {sha256}", err=True)
+    if not result.document_intact:
+        click.echo("         the stored document no longer hashes to the stored SHA-256", err=True)
+    for difference in result.differences:
+        click.echo(f"         {difference}", err=True)
+    return False

@@ -1,5 +1,6 @@
 """The home page of assessors and IQAs: the learners they assess or quality-assure, with the
-work each has submitted (corrections coming back stand out)."""
+work each has submitted (corrections coming back stand out), and the quality assurance actions
+open on the assessor's decisions."""
 
 from dataclasses import dataclass
 
@@ -8,6 +9,7 @@ from flask_login import current_user, login_required
 
 from .. import policy
 from ..models import Role
+from ..services.quality.records import actions_for
 from . import queries
 from .queries import CaseloadRow
 
@@ -47,4 +49,5 @@ def home():
                 "Your administrator assigns learners on each cohort's page.",
             )
         )
-    return render_template("caseload/home.html", person=person, sections=sections)
+    actions = actions_for(person) if person.has_role(Role.ASSESSOR) else None
+    return render_template("caseload/home.html", person=person, sections=sections, actions=actions)

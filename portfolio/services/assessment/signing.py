@@ -117,6 +117,9 @@ def reopen(enrolment: Enrolment, assessor: User, *, reason: str, seen: int) -> S
     row.voided_at = utcnow()
     row.voided_by = assessor
     row.void_reason = reason
+    from ..quality.countersigning import void_for_reopened  # quality builds on assessment
+
+    void_for_reopened(row, assessor, reason)  # the IQA's countersignature of it goes too
     record(
         "assessment.reopened",
         enrolment,
