@@ -46,6 +46,38 @@ def worker_environment(config: dict) -> dict:
     return env
 
 
+#: a consumer whose n-th PDF waits at 30% until the file ``<gates>/open-<n>`` exists, so a test
+#: can look at the progress (or stop the worker) while the PDF is being made
+HELD_CONSUMER = r"""
+import sys, time
+from pathlib import Path
+
+from portfolio.services.export import portfolio_pdf
+
+gates, make, made = Path(sys.argv[1]), portfolio_pdf.make, []
+
+
+def held_make(enrolment, progress=lambda percent, stage: None):
+    made.append(enrolment.id)
+    gate = gates / f"open-{len(made)}"
+
+    def report(percent, stage):
+        progress(percent, stage)
+        deadline = time.monotonic() + 60
+        while percent == 30 and not gate.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    return make(enrolment, report)
+
+
+portfolio_pdf.make = held_make
+from huey.bin.huey_consumer import consumer_main
+
+sys.argv = ["huey_consumer", "portfolio.tasks.huey", "-w", "1", "-k", sys.argv[2], "-m", "0.5"]
+consumer_main()
+"""
+
+
 class Worker:
     """A task-queue consumer in its own process; its output goes to a log file, shown when a
     test fails."""
@@ -62,23 +94,34 @@ class Worker:
         command = [str(BIN / "huey_consumer"), "portfolio.tasks.huey", "-w", "2", "-k", "process"]
         return cls(command, worker_environment(config), log)
 
+    @classmethod
+    def holding(cls, config: dict, log: Path, gates: Path, kind: str = "process") -> "Worker":
+        command = [sys.executable, "-c", HELD_CONSUMER, str(gates), kind]
+        return cls(command, worker_environment(config), log)
+
     def output(self) -> str:
         self._output.flush()
         return self.log.read_text(errors="replace")[-4000:]
 
-    def wait_until_finished(self, export: Export) -> Export:
-        """Poll the Export row, as the waiting page does, until the worker finishes it."""
+    def wait_until(self, export: Export, condition, what: str) -> Export:
+        """Poll the Export row, as the waiting page does, until ``condition(export)``."""
         deadline = time.monotonic() + DEADLINE_SECONDS
         while time.monotonic() < deadline:
             db.session.refresh(export)
-            if export.status in (ExportStatus.DONE, ExportStatus.FAILED):
+            if condition(export):
                 return export
             if self.process.poll() is not None:
                 code = self.process.returncode
                 pytest.fail(f"the worker stopped (exit {code}):\n{self.output()}")
             time.sleep(0.05)
         pytest.fail(
-            f"export {export.id} still {export.status} after {DEADLINE_SECONDS} s:\n{self.output()}"
+            f"export {export.id} not {what} after {DEADLINE_SECONDS} s "
+            f"({export.status}, {export.progress}%):\n{self.output()}"
+        )
+
+    def wait_until_finished(self, export: Export) -> Export:
+        return self.wait_until(
+            export, lambda e: e.status in (ExportStatus.DONE, ExportStatus.FAILED), "finished"
         )
 
     def stop(self) -> None:
@@ -161,16 +204,22 @@ def worker(app, app_config, tmp_path):
     worker.stop()
 
 
+def ask_for_pdf(client, enrolment) -> tuple[Export, str]:
+    response = client.post(f"/portfolio/{enrolment.id}/exports/pdf")
+    assert response.status_code == 303
+    page = response.headers["Location"]
+    return db.session.get(Export, int(page.rsplit("/", 1)[1])), page
+
+
 def test_a_worker_process_makes_the_pdf_the_learner_asked_for(
     client, login_as, make_enrolment, worker
 ):
     enrolment = make_enrolment()
     login_as(enrolment.learner)
 
-    response = client.post(f"/portfolio/{enrolment.id}/exports/pdf")
-    export = db.session.get(Export, int(response.headers["Location"].rsplit("/", 1)[1]))
+    export, page = ask_for_pdf(client, enrolment)
     assert export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)  # not made in the request
-    assert "Check again" in page_text(client.get(response.headers["Location"]))
+    assert "Check again" in page_text(client.get(page))
 
     export = worker.wait_until_finished(export)
 
@@ -181,3 +230,33 @@ def test_a_worker_process_makes_the_pdf_the_learner_asked_for(
     assert status["status"] == "ready" and status["download_url"]
     with client.get(status["download_url"]) as download:
         assert download.status_code == 200 and download.data.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_a_worker_stopped_while_making_a_pdf_leaves_it_failed_and_it_is_made_again(
+    app, app_config, client, login_as, make_enrolment, tmp_path
+):
+    gates = tmp_path / "gates"
+    gates.mkdir()
+    enrolment = make_enrolment()
+    login_as(enrolment.learner)
+    held = Worker.holding(app_config, tmp_path / "held.log", gates)
+    try:
+        export, _ = ask_for_pdf(client, enrolment)
+        held.wait_until(export, lambda e: e.progress == 30, "at 30%")
+
+        held.process.send_signal(signal.SIGTERM)  # interrupts running tasks
+        held.process.wait(timeout=30)
+    finally:
+        held.stop()
+
+    db.session.refresh(export)
+    assert export.status == ExportStatus.FAILED, held.output()
+    assert "interrupted" in export.error
+    worker = Worker.consumer(app_config, tmp_path / "worker.log")
+    try:
+        again, _ = ask_for_pdf(client, enrolment)
+        assert again.id == export.id
+        assert worker.wait_until_finished(again).status == ExportStatus.DONE, worker.output()
+    finally:
+        worker.stop()
