@@ -69,6 +69,9 @@ OWN_PAGES = {
     "notifications.mark_read": SIGNED_IN,
     "learner.portfolios": {"learner"},
     "admin.eqa_access_page": {"admin"},
+    "admin.reports": {"admin"},
+    "admin.report_insights": {"admin"},
+    "admin.report_settings": {"admin"},
     "eqa.home": set(),  # external quality assurers only: none of the roles above
 }
 

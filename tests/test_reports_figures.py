@@ -12,7 +12,8 @@ learner        assessor what happened                          met       status
 Nadia Nothing  none     nothing at all                         0 + 0     not started
 Dan Draft      Blake    a draft only (10 June)                 0 + 0     not started
 Omar Ontrack   Ash      8 met (25 June), 1 waiting since 20 June  4 + 4  on track
-Bea Behind     Blake    3 met (25 June)                        1 + 2     at risk (behind)
+                        (a product; everything else is observed)
+Bea Behind     Blake    3 met (25 June) in a reflective account 1 + 2    at risk (behind)
 Ian Idle       Ash      8 met, last on 1 May (62 days ago)     4 + 4     at risk (inactive)
 Sol Signed     Ash      every criterion met, signed off        13 + 14   signed off
 Remy Reopened  Ash      signed off, then reopened              13 + 14   on track
@@ -20,12 +21,12 @@ Wendy Withdrawn Ash     1 met, withdrawn on 15 June            1 + 0     withdra
 ============== ======== ===================================== ========= ==============
 
 The Late cohort ended on 30 June 2026: Lola Late has every criterion met but is not signed off,
-so she is at risk for being past the planned end. The Empty cohort has nobody. A learner at
-another provider never appears.
+so she is at risk for being past the planned end. The Empty cohort has nobody. Cleo Assessor
+has no learners. A learner at another provider never appears.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from assessment_helpers import all_codes, assess, fully_met, sign, submitted
@@ -33,10 +34,10 @@ from evidence_samples import make_draft
 from sqlalchemy import update
 
 from portfolio.extensions import db
-from portfolio.models import Cohort, Enrolment, Evidence, Judgement
+from portfolio.models import Cohort, Enrolment, Evidence, Judgement, Method
 from portfolio.services import withdrawals
 from portfolio.services.assessment import signing
-from portfolio.services.reports import figures, thresholds
+from portfolio.services.reports import figures, insights, svg, thresholds
 from portfolio.services.reports.figures import DashboardQuery, LearnerStatus
 
 NOW = datetime(2026, 7, 2, 12, 0, tzinfo=UTC)
@@ -82,6 +83,7 @@ def world(make_provider, make_user, standard):
     admin = make_user("admin", provider=provider, name="Ada Admin")
     ash = make_user("assessor", provider=provider, name="Ash Assessor")
     blake = make_user("assessor", provider=provider, name="Blake Assessor")
+    make_user("assessor", provider=provider, name="Cleo Assessor")  # no learners yet
 
     def cohort(name, start, end):
         made = Cohort(
@@ -113,11 +115,11 @@ def world(make_provider, make_user, standard):
     omar = enrol("Omar Ontrack", ash)
     assess(submitted(omar, *EIGHT))
     happened_at(omar, RECENT)
-    waiting = submitted(omar, "PC5", title="Evaluation form")
+    waiting = submitted(omar, "PC5", title="Evaluation form", method=Method.PRODUCT)
     happened_at(omar, WAITING_SINCE, evidence=waiting)
 
     bea = enrol("Bea Behind", blake)
-    assess(submitted(bea, "PC1", "K1", "K2"))
+    assess(submitted(bea, "PC1", "K1", "K2", method=Method.REFLECTIVE_ACCOUNT))
     happened_at(bea, RECENT)
 
     ian = enrol("Ian Idle", ash)
@@ -471,3 +473,150 @@ def test_sorting_by_the_same_column_again_turns_it_round():
 def test_all_codes_are_the_27_of_the_standard(world):
     # the hand-worked figures above assume the seed standard's 13 + 14 criteria
     assert len(all_codes(world.learners["Sol"])) == 27
+
+
+# ------------------------------------------------------------------------------ insights
+
+
+def test_the_heatmap_counts_who_met_each_criterion_leaving_out_withdrawn_learners(world):
+    heat = {h.code: h for h in insights.criterion_heatmap(world.spring)}
+
+    assert len(heat) == 27 and list(heat)[:2] == ["PC1", "PC2"] and list(heat)[13] == "K1"
+    # Omar, Bea, Ian, Sol and Remy of the 7 who stayed; Wendy met it but withdrew
+    pc1 = heat["PC1"]
+    assert (pc1.learners, pc1.met, pc1.in_progress, pc1.not_started) == (7, 5, 0, 2)
+    assert pc1.met_percent == 71
+    # Sol and Remy met it; Omar's evidence for it waits; Dan's draft does not count
+    pc5 = heat["PC5"]
+    assert (pc5.met, pc5.in_progress, pc5.not_started) == (2, 1, 4)
+    assert heat["K2"].met == 5 and heat["K5"].met == 2
+
+
+def test_the_heatmap_of_an_empty_cohort_has_every_criterion_and_nobody(world):
+    heat = insights.criterion_heatmap(world.empty)
+
+    assert len(heat) == 27
+    assert all((h.learners, h.met, h.met_percent) == (0, 0, None) for h in heat)
+
+
+def test_the_method_mix_counts_each_piece_of_submitted_evidence_once(world):
+    spring = {m.method: m.count for m in insights.method_mix(world.provider, world.spring)}
+    everyone = insights.method_mix(world.provider)
+
+    # Omar 1, Ian, Sol, Remy and Wendy observed; Omar's product; Bea's reflective account
+    assert spring[Method.OBSERVATION] == 5
+    assert spring[Method.PRODUCT] == 1 and spring[Method.REFLECTIVE_ACCOUNT] == 1
+    assert spring[Method.WITNESS_TESTIMONY] == 0
+    assert [(m.method, m.count) for m in everyone][:3] == [
+        (Method.OBSERVATION, 6),  # and Lola's
+        (Method.PRODUCT, 1),
+        (Method.REFLECTIVE_ACCOUNT, 1),
+    ]
+    assert len(everyone) == len(Method)
+
+
+def test_assessor_workload_counts_learners_in_progress_and_what_waits(world):
+    loads = {a.name: a for a in insights.assessor_workload(world.provider)}
+
+    assert list(loads) == ["Ash Assessor", "Blake Assessor", "Cleo Assessor"]
+    ash = loads["Ash Assessor"]
+    # Omar, Ian, Remy and Lola: Sol is signed off and Wendy withdrawn
+    assert (ash.learners, ash.waiting, ash.waiting_since) == (4, 1, WAITING_SINCE)
+    # first judgements of Omar's, Ian's, Sol's, Remy's, Wendy's and Lola's evidence, each
+    # made at the moment it was submitted once the clock was set back
+    assert (ash.judged, ash.median_days) == (6, 0.0)
+    blake = loads["Blake Assessor"]
+    assert (blake.learners, blake.waiting, blake.judged) == (2, 0, 1)
+    cleo = loads["Cleo Assessor"]
+    assert (cleo.learners, cleo.waiting, cleo.judged, cleo.median_days) == (0, 0, 0, None)
+
+
+def test_assessor_workload_for_one_cohort_lists_only_its_assessors(world):
+    loads = insights.assessor_workload(world.provider, world.late)
+
+    assert [(a.name, a.learners, a.judged) for a in loads] == [("Ash Assessor", 1, 1)]
+
+
+@pytest.fixture
+def turnaround(make_provider, make_user, make_cohort):
+    """Tess judged three versions 1, 3 and 10 days after they were submitted (median 3). Uma
+    judged a version 2 days after it came and a second one for the same criterion a day after
+    it came: the second judgement rests on both versions, but the first version's turnaround
+    is still its first judgement's (median of 2 and 1 is 1.5)."""
+    provider = make_provider("Turnaround Training")
+    cohort = make_cohort(provider=provider)
+    tess = make_user("assessor", provider=provider, name="Tess Assessor")
+    uma = make_user("assessor", provider=provider, name="Uma Assessor")
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def judged(enrolment, code, submitted_day, judged_day):
+        piece = submitted(enrolment, code, title=f"{code} on day {submitted_day}")
+        made = assess(piece)
+        happened_at(enrolment, start + timedelta(days=submitted_day), evidence=piece)
+        for judgement in made:
+            judgement.judged_at = start + timedelta(days=judged_day)
+        db.session.commit()
+        return piece
+
+    for n, (submitted_day, judged_day) in enumerate([(0, 1), (0, 3), (4, 14)]):
+        learner = make_user("learner", provider=provider, name=f"Learner {n}")
+        judged(enrol_with(cohort, learner, tess), "PC1", submitted_day, judged_day)
+    learner = make_user("learner", provider=provider, name="Learner U")
+    enrolment = enrol_with(cohort, learner, uma)
+    judged(enrolment, "PC1", 0, 2)
+    judged(enrolment, "PC1", 5, 6)
+    return provider
+
+
+def enrol_with(cohort, learner, assessor):
+    enrolment = Enrolment(cohort=cohort, learner=learner, assessor=assessor)
+    db.session.add(enrolment)
+    db.session.commit()
+    return enrolment
+
+
+def test_turnaround_is_the_median_days_from_submission_to_first_judgement(turnaround):
+    loads = {a.name: a for a in insights.assessor_workload(turnaround)}
+
+    assert (loads["Tess Assessor"].judged, loads["Tess Assessor"].median_days) == (3, 3.0)
+    assert (loads["Uma Assessor"].judged, loads["Uma Assessor"].median_days) == (2, 1.5)
+
+
+def test_iqa_sampling_coverage_is_not_counted_yet(world):
+    assert insights.iqa_sampling_coverage(world.provider) is None
+
+
+# -------------------------------------------------------------------------------- charts
+
+
+def test_a_bar_chart_is_one_named_image_with_every_value_written_on_it():
+    chart = svg.bar_chart(
+        "methods",
+        "Evidence by method",
+        "Observation: 6; Product: 1.",
+        [svg.Bar("Observation", 6), svg.Bar("Product <script>", 1)],
+    )
+
+    assert 'role="img" aria-labelledby="methods-title methods-desc"' in chart
+    assert '<title id="methods-title">Evidence by method</title>' in chart
+    assert '<desc id="methods-desc">Observation: 6; Product: 1.</desc>' in chart
+    assert ">6</text>" in chart and ">1</text>" in chart
+    assert "Product &lt;script&gt;" in chart and "<script>" not in chart
+    assert "style=" not in chart  # the Content-Security-Policy allows no inline style
+
+
+def test_a_heat_chart_labels_each_criterion_with_its_share_and_shades_it():
+    chart = svg.heat_chart(
+        "criteria",
+        "Share met",
+        "PC1: 5 of 7 met; K1: 0 of 7 met.",
+        [
+            svg.HeatCell("PC1", 5 / 7, "71%", "Performance criteria"),
+            svg.HeatCell("K1", 0.0, "0%", "Knowledge items"),
+        ],
+    )
+
+    assert chart.count("<rect") == 2 + len(svg.BANDS)  # two cells and the legend's swatches
+    assert ">PC1</text>" in chart and ">71%</text>" in chart and ">0%</text>" in chart
+    assert svg.band(5 / 7)[0] in chart and svg.band(0.0)[0] in chart
+    assert svg.band(1.0) == ("#003078", "#ffffff")

@@ -4,15 +4,19 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import (
     EmailField,
+    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
     Email,
+    InputRequired,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -169,3 +173,86 @@ class EqaGrantForm(FlaskForm):
     expires_on = DateInputField(
         "Access ends on", validators=[DataRequired("Enter the date access ends")]
     )
+
+
+# Reports (the provider dashboard) and withdrawals
+
+
+class ReportFilterForm(FlaskForm):
+    """The dashboard's filters: a GET form, so no CSRF token and every view has a URL. The
+    names are the query string's that ``figures.DashboardQuery`` reads."""
+
+    class Meta:
+        csrf = False
+
+    cohort = SelectField("Cohort", coerce=int, default=0)
+    assessor = SelectField("Assessor", coerce=int, default=0)
+    status = SelectField("Status", default="")
+    active_from = DateInputField(
+        "Last activity from",
+        validators=[Optional()],
+        invalid_message="The 'last activity from' date must be a real date, for example 1 6 2026.",
+    )
+    active_to = DateInputField(
+        "Last activity to",
+        validators=[Optional()],
+        invalid_message="The 'last activity to' date must be a real date, for example 30 6 2026.",
+    )
+
+    def validate_active_to(self, field):
+        if field.data and self.active_from.data and field.data < self.active_from.data:
+            raise ValidationError(
+                "The 'last activity to' date must be the same as or after the 'from' date"
+            )
+
+
+class WholeNumberField(IntegerField):
+    """A whole number typed into a text box, with a sentence of our own when it is not one."""
+
+    def __init__(self, label=None, validators=None, invalid_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message or f"Enter {label.lower()} as a whole number"
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0].strip() if valuelist else ""
+        self.data = int(text) if text.isdigit() else None
+        if text and self.data is None:
+            raise ValueError(self.invalid_message)
+
+
+class RiskSettingsForm(FlaskForm):
+    inactive_days = WholeNumberField(
+        "Days without activity",
+        validators=[
+            InputRequired("Enter the number of days without activity"),
+            NumberRange(1, 365, "Enter a number of days from 1 to 365"),
+        ],
+        invalid_message="Enter the days without activity as a whole number, like 30",
+    )
+    behind_points = WholeNumberField(
+        "Percentage points behind",
+        validators=[
+            InputRequired("Enter the number of percentage points behind"),
+            NumberRange(0, 100, "Enter a number of percentage points from 0 to 100"),
+        ],
+        invalid_message="Enter the percentage points behind as a whole number, like 25",
+    )
+
+
+class WithdrawForm(FlaskForm):
+    # The service checks the date is not in the future nor before the cohort starts.
+    withdrawn_on = DateInputField(
+        "Date of withdrawal",
+        validators=[DataRequired("Enter the date the learner withdrew")],
+    )
+    reason = TextAreaField(
+        "Reason",
+        validators=[
+            DataRequired("Give the reason the learner withdrew"),
+            Length(max=2000, message="Keep the reason to 2,000 characters"),
+        ],
+    )
+
+
+class ReinstateForm(FlaskForm):
+    """Only the CSRF token: reinstating asks for nothing else."""

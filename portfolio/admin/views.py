@@ -13,4 +13,4 @@ def dashboard():
 
 
 # Each module registers its routes on ``bp``.
-from . import audit_views, cohort_views, eqa_views, people_views  # noqa: E402, F401
+from . import audit_views, cohort_views, eqa_views, people_views, report_views  # noqa: E402, F401
