@@ -445,8 +445,11 @@ def _record_testimony(row: WitnessRequest, testimony_md: str, witness_role: str)
     db.session.flush()
     requested_role, row.witness_role = row.witness_role, witness_role
     row.evidence_id = evidence.id
-    # Whatever the assessor has open for this portfolio is now out of date.
+    # Whatever the assessor has open for this portfolio is now out of date. Moving the revision
+    # on locks the portfolio, so a sign-off that committed since the check above is seen here.
     revision.move_on(enrolment)
+    if closed := closed_because(row):
+        raise WitnessProblem(closed)
     record(
         "witness_testimony_given",
         row,
