@@ -14,6 +14,7 @@ AREAS = [
     ("Your portfolio", "learner.portfolios", "learner", {Role.LEARNER}),
     ("Caseload", "caseload.home", "caseload", {Role.ASSESSOR, Role.IQA}),
     ("Evidence to assess", "assessor.queue", "assessor", {Role.ASSESSOR}),
+    ("Quality assurance", "iqa.plan", "iqa", {Role.IQA}),
     ("Administration", "admin.dashboard", "admin", {Role.ADMIN}),
     ("External quality assurance", "eqa.home", "eqa", {Role.EQA}),
 ]

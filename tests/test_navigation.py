@@ -42,7 +42,24 @@ def test_an_administrator_who_also_assesses_sees_both(client, make_user, login_a
     login_as(person)
 
     page = client.get("/admin").text
-    assert nav_links(page) == ["Caseload", "Evidence to assess", "Administration", "Your account"]
+    assert nav_links(page) == [
+        "Caseload",
+        "Evidence to assess",
+        "Quality assurance",
+        "Administration",
+        "Your account",
+    ]
+
+
+def test_an_iqa_reaches_their_sampling_plan_from_every_page(client, make_user, login_as):
+    person = make_user("iqa")
+    login_as(person)
+
+    page = client.get("/caseload").text
+    assert nav_links(page) == ["Caseload", "Quality assurance", "Your account"]
+    plan = client.get("/iqa/plan").text
+    current = plan.split('id="navigation"', 1)[1].split("</ul>", 1)[0]
+    assert 'aria-current="true"' in current.split("Quality assurance")[0].rsplit("<li", 1)[1]
 
 
 def test_visitors_get_no_service_navigation(client):

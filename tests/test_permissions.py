@@ -31,6 +31,10 @@ from portfolio.models import (
     Method,
     OneTimeToken,
     Outcome,
+    SampleItem,
+    SampleKind,
+    SampleOutcome,
+    SampleStage,
     WitnessRequest,
 )
 from portfolio.models._types import utcnow
@@ -68,6 +72,9 @@ OWN_PAGES = {
     "notifications.index": SIGNED_IN,
     "notifications.mark_read": SIGNED_IN,
     "learner.portfolios": {"learner"},
+    "iqa.plan": {"iqa"},
+    "iqa.propose": {"iqa"},
+    "admin.sampling": {"admin"},
     "admin.eqa_access_page": {"admin"},
     "admin.reports": {"admin"},
     "admin.report_insights": {"admin"},
@@ -85,6 +92,7 @@ OBJECT_PARAMETERS = {
     "user_id",
     "token",
     "judgement_id",
+    "sample_id",
     "export_id",
     "grant_id",
     "witness_request_id",
@@ -117,6 +125,7 @@ class World:
     export: Export
     grant: EqaGrant
     witness_request: WitnessRequest
+    sample: SampleItem
 
     def fill(self, arguments, standard) -> dict:
         values = {
@@ -127,6 +136,7 @@ class World:
             "user_id": self.enrolment.learner_id,
             "token": self.token,
             "judgement_id": self.judgement.id,
+            "sample_id": self.sample.id,
             "export_id": self.export.id,
             "grant_id": self.grant.id,
             "witness_request_id": self.witness_request.id,
@@ -207,6 +217,23 @@ def make_world(make_cohort, make_user):
             expires_at=utcnow() + timedelta(days=14),
         )
         db.session.add_all([enrolment, evidence, file, judgement, export, grant, witness_request])
+        # the IQA's record of the judgement, with an action open for its assessor
+        sample = SampleItem(
+            iqa=enrolment.iqa,
+            enrolment=enrolment,
+            assessor=enrolment.assessor,
+            kind=SampleKind.JUDGEMENT,
+            judgement=judgement,
+            stage=SampleStage.INTERIM,
+            period="2026-Q4",
+            outcome=SampleOutcome.NOT_AGREED,
+            rules_comment="The evidence is thin for PC1.",
+            feedback_comment="The feedback does not say what to do next.",
+            action="Ask the learner for a witness statement.",
+            action_due=date(2027, 1, 15),
+            recorded_at=utcnow(),
+        )
+        db.session.add(sample)
         db.session.add(
             OneTimeToken(
                 user=enrolment.learner,
@@ -217,7 +244,16 @@ def make_world(make_cohort, make_user):
         )
         db.session.commit()
         return World(
-            cohort, enrolment, evidence, file, token, judgement, export, grant, witness_request
+            cohort,
+            enrolment,
+            evidence,
+            file,
+            token,
+            judgement,
+            export,
+            grant,
+            witness_request,
+            sample,
         )
 
     return make

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from assessment_helpers import assess, fully_met, sign, submitted
-from people_helpers import page_text
+from people_helpers import audit_actions, page_text
 
 from portfolio.extensions import db
 from portfolio.models import (
@@ -306,3 +306,70 @@ def test_the_plan_page_shows_the_summary_and_proposes_a_sample(
     page = page_text(client.get("/iqa/plan"))
     assert "Planned 2 of the 2 required" in page
     assert "The plan meets the sampling strategy" in page
+
+
+def strategy_form(**overrides):
+    data = {
+        "percent_new": "100",
+        "percent_low": "10",
+        "percent_medium": "25",
+        "percent_high": "50",
+        "new_months": "6",
+        "interim": "y",
+        "summative": "y",
+        "period_months": "3",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_an_administrator_sets_the_strategy_and_rates_assessors(client, login_as, make_user, iqa):
+    admin = make_user("admin", provider=iqa.provider)
+    sam = make_assessor(make_user, iqa, "Sam Assessor")
+    login_as(admin)
+
+    page = page_text(client.get("/admin/sampling"))
+    assert "Sampling strategy" in page and "Sam Assessor" in page
+    assert 'value="100"' in client.get("/admin/sampling").text
+    response = client.post("/admin/sampling", data=strategy_form(percent_low="20", summative=None))
+    assert response.status_code == 302
+    saved = strategy.strategy_for(iqa.provider)
+    assert (saved.percent_low, saved.summative, saved.interim) == (20, False, True)
+
+    response = client.post(
+        f"/admin/sampling/assessors/{sam.id}", data={f"assessor-{sam.id}-rating": "high"}
+    )
+    assert response.status_code == 302
+    assert strategy.ratings_of([sam])[sam.id].rating == AssessorRisk.HIGH
+    assert "High" in page_text(client.get("/admin/sampling"))
+    client.post(
+        f"/admin/sampling/assessors/{sam.id}", data={f"assessor-{sam.id}-rating": "automatic"}
+    )
+    assert strategy.ratings_of([sam]) == {}
+    assert audit_actions().count("quality.assessor_rated") == 2
+    assert "quality.strategy_changed" in audit_actions()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {"percent_high": "half"},
+            "Enter the share of a high assessor's learners as a whole number",
+        ),
+        ({"percent_low": "120"}, "Enter the share of a low assessor's learners from 0 to 100"),
+        ({"new_months": ""}, "Enter the months an assessor counts as new"),
+        (
+            {"interim": None, "summative": None},
+            "Sample during assessment, after sign-off, or both: choose at least one.",
+        ),
+    ],
+)
+def test_the_strategy_form_says_what_is_wrong(client, login_as, make_user, iqa, overrides, message):
+    login_as(make_user("admin", provider=iqa.provider))
+
+    response = client.post("/admin/sampling", data=strategy_form(**overrides))
+
+    assert response.status_code == 422
+    assert message in page_text(response)
+    assert db.session.scalar(db.select(SamplingStrategy)) is None

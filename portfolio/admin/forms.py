@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import (
+    BooleanField,
     EmailField,
     IntegerField,
     SelectChoice,
@@ -19,6 +20,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -256,3 +258,68 @@ class WithdrawForm(FlaskForm):
 
 class ReinstateForm(FlaskForm):
     """Only the CSRF token: reinstating asks for nothing else."""
+
+
+# Sampling strategy and assessor ratings (issue 11)
+
+PERIOD_CHOICES = [
+    SelectChoice(1, "Every month"),
+    SelectChoice(2, "Every two months"),
+    SelectChoice(3, "Every quarter (three months)"),
+    SelectChoice(4, "Every four months"),
+    SelectChoice(6, "Every six months"),
+    SelectChoice(12, "Every year"),
+]
+AUTOMATIC = "automatic"
+
+
+class SamplingNumberField(IntegerField):
+    """A whole number from ``low`` to ``high``, with sentences of our own when it is not."""
+
+    def __init__(self, label, *, what: str, low: int, high: int, **kwargs):
+        super().__init__(
+            label,
+            validators=[
+                InputRequired(f"Enter {what}"),
+                NumberRange(low, high, f"Enter {what} from {low} to {high}"),
+            ],
+            **kwargs,
+        )
+        self.what = what
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0].strip() if valuelist else ""
+        self.data = int(text) if text.isdigit() else None
+        if text and self.data is None:
+            raise ValueError(f"Enter {self.what} as a whole number, like 25")
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+
+def _share(risk: str) -> SamplingNumberField:
+    what = f"the share of a {risk} assessor's learners"
+    return SamplingNumberField(f"{risk.capitalize()} risk", what=what, low=0, high=100)
+
+
+class SamplingStrategyForm(FlaskForm):
+    percent_new = SamplingNumberField(
+        "New assessors", what="the share of a new assessor's learners", low=0, high=100
+    )
+    percent_low = _share("low")
+    percent_medium = _share("medium")
+    percent_high = _share("high")
+    new_months = SamplingNumberField(
+        "Months an assessor counts as new",
+        what="the months an assessor counts as new",
+        low=0,
+        high=60,
+    )
+    interim = BooleanField("Interim: sample decisions during assessment")
+    summative = BooleanField("Summative: sample sign-offs after assessment")
+    period_months = SelectField("Sampling period", coerce=int, choices=PERIOD_CHOICES)
+
+
+class AssessorRatingForm(FlaskForm):
+    rating = SelectField("Risk rating")

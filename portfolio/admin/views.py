@@ -13,4 +13,11 @@ def dashboard():
 
 
 # Each module registers its routes on ``bp``.
-from . import audit_views, cohort_views, eqa_views, people_views, report_views  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    audit_views,
+    cohort_views,
+    eqa_views,
+    people_views,
+    report_views,
+    sampling_views,
+)

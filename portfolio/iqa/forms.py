@@ -2,7 +2,7 @@
 in services/quality check every rule and say what is wrong; these forms only read the input."""
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, TextAreaField
+from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import Optional
 
 from ..assessor.forms import SignOffForm
@@ -13,7 +13,7 @@ from ..models import SampleOutcome
 class RecordForm(FlaskForm):
     outcome = RadioField(
         "Do you agree with the assessor’s decision?",
-        choices=[(o.value, o.label) for o in SampleOutcome],
+        choices=[SelectChoice(o.value, o.label) for o in SampleOutcome],
         validate_choice=False,
     )
     rules_comment = TextAreaField("Your comments on the rules of evidence")
