@@ -101,7 +101,11 @@ RULES = {
     ("view", EvidenceFile): lambda u, f: _may_view_evidence(u, f.evidence),
     # An original photo can say where it was taken: only the person who uploaded it gets it;
     # everyone else downloads the copy without metadata (files/views.py).
-    ("download_original", EvidenceFile): lambda u, f: f.evidence.author_id == u.id,
+    # A witness's files were uploaded by someone without an account: nobody here gets them as
+    # uploaded, the learner included.
+    ("download_original", EvidenceFile): lambda u, f: (
+        f.evidence.author_id == u.id and f.evidence.witness_request_id is None
+    ),
     # Assessment (issue 8)
     ("assess", Evidence): lambda u, e: not e.is_draft and _assesses(u, e.enrolment),
     ("confirm_record", Evidence): lambda u, e: (

@@ -588,3 +588,24 @@ def test_the_witness_form_carries_the_csrf_token_without_an_account(app, enrolme
     assert give(client, token).status_code == 400
     form_token = csrf_token(client.get(f"/witness/{token}"))
     assert give(client, token, csrf_token=form_token).status_code == 302
+
+
+def test_nobody_receives_a_witness_photo_as_uploaded_the_learner_included(app, enrolment):
+    row, token = ask(enrolment)
+    give(app.test_client(), token, files=[(photo_jpeg(), "workshop.jpg")])
+    [file] = db.session.scalars(db.select(Evidence)).one().files
+    with signed_in(app, enrolment.learner) as learner:
+        response = learner.get(f"/files/{file.id}")
+    assert response.status_code == 200
+    assert (
+        response.get_data() != b""
+        and file.sha256 != hashlib.sha256(response.get_data()).hexdigest()
+    )
+    assert response.headers["Content-Type"] == "image/jpeg"
+
+
+def test_the_learner_cannot_give_testimony_about_themselves(app, enrolment):
+    row, token = ask(enrolment)
+    response = signed_in(app, enrolment.learner).get(f"/witness/{token}")
+    assert response.status_code == 403
+    assert f"This link is for {row.witness_name}" in page_text(response)

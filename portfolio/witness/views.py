@@ -128,6 +128,13 @@ def give(token):
     row, refusal = _open_link(token)
     if refusal is not None:
         return refusal
+    if current_user.is_authenticated and current_user.id == row.enrolment.learner_id:
+        # testimony about a learner is never written by the learner
+        return render_error(
+            403,
+            f"This link is for {row.witness_name} to give testimony about your work, so you "
+            "cannot use it. Send it to them, or sign out if you are passing on this device.",
+        )
     form = TestimonyForm()
     if request.method == "GET":
         form.witness_role.data = row.witness_role
