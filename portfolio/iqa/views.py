@@ -255,7 +255,7 @@ def countersign(enrolment_id):
         missing=missing if missing is not None else countersigning.still_to_do(enrolment, me),
         sign_off=sign_off,
         countersignature=countersigning.in_force(sign_off),
-        items=items_for(sign_off, me) if sign_off else [],
+        sampled_items=items_for(sign_off, me) if sign_off else [],
         declaration=IQA_DECLARATION,
     ), status
 
