@@ -360,3 +360,49 @@ def test_a_unit_is_countersigned_once(signed_off):
 
     with pytest.raises(signing.SignOffProblem, match="was countersigned on"):
         countersigned(signed_off)
+
+
+def test_the_portfolio_pdf_shows_the_sampling_records_and_the_countersignature(signed_off):
+    import io
+
+    from pypdf import PdfReader
+
+    from portfolio.services.export import contents, manifest, portfolio_pdf
+
+    def key():
+        return manifest.content_key(contents.gather(signed_off))
+
+    agree(sample(signed_off))
+    judgement = sample(signed_off, SampleKind.JUDGEMENT, "PC3")
+    before = key()
+    records.record(
+        judgement,
+        judgement.iqa,
+        outcome=SampleOutcome.NOT_AGREED,
+        rules_comment="PC3 rests on a plan, not on practice.",
+        feedback_comment="The feedback does not say what is missing.",
+        action="Show PC3 in practice.",
+        action_due=utcnow().date() + timedelta(days=7),
+    )
+    opened = key()
+    held = portfolio_pdf.make(signed_off)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(held.pdf)).pages)
+    assert "Certification is on hold" in text and "Show PC3 in practice." in text
+    records.respond(judgement, judgement.assessor, response="Evidence of PC3 in practice added.")
+    records.close(judgement, judgement.iqa)
+    closed = key()
+    row = countersigned(signed_off)
+    assert len({before, opened, closed, key()}) == 4  # each change makes the PDF again
+
+    made = portfolio_pdf.make(signed_off)
+    reader = PdfReader(io.BytesIO(made.pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Internal quality assurance" in text
+    assert "Countersigned by Jo Quality" in text
+    assert row.sha256 in text.replace("\n", "")
+    assert "Judgement of PC3 (met)" in text and "Not agreed" in text
+    assert "Evidence of PC3 in practice added." in text
+    assert "No countersignature is recorded" not in text
+    attached = json.loads(reader.attachments["manifest.json"][0])
+    assert attached["countersignature"]["sha256"] == row.sha256
+    assert attached["countersignature"]["document"] == row.document

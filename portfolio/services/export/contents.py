@@ -1,29 +1,33 @@
 """Everything a portfolio document shows, gathered once: the people, the standard, the
 submitted evidence (never drafts: those are their author's own), judgements, decisions,
-declarations, sign-offs and the portfolio's audit trail."""
+declarations, sign-offs, the internal quality assurer's sampling records and countersignatures,
+what holds up certification, and the portfolio's audit trail."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import (
     AuditEntry,
+    Countersignature,
     Criterion,
     Enrolment,
     Evidence,
     EvidenceStatus,
     Judgement,
     Mapping,
+    SampleItem,
     SignOff,
 )
 from ...models._types import utcnow
 from ..assessment import state
+from ..quality import certification, records
 
 #: audit events about the portfolio's content that its document summarises
-SUMMARISED = ("evidence.", "assessment.")
+SUMMARISED = ("evidence.", "assessment.", "quality.")
 
 
 @dataclass
@@ -52,10 +56,29 @@ class PortfolioContents:
     sign_offs: list[SignOff]
     audit: list[AuditEntry]
     made_at: datetime
+    #: the IQAs' sampling records on this portfolio, oldest first
+    samples: list[SampleItem] = field(default_factory=list)
+    #: countersignatures of its sign-offs, newest first, voided ones included
+    countersignatures: list[Countersignature] = field(default_factory=list)
+    #: why the learner cannot be certified yet (open quality assurance actions)
+    blocked: list[str] = field(default_factory=list)
 
     @property
     def sign_off(self) -> SignOff | None:
         return next((s for s in self.sign_offs if s.in_force), None)
+
+    @property
+    def countersignature(self) -> Countersignature | None:
+        """The countersignature in force of the sign-off in force."""
+        sign_off = self.sign_off
+        return next(
+            (
+                c
+                for c in self.countersignatures
+                if sign_off and c.sign_off_id == sign_off.id and c.voided_at is None
+            ),
+            None,
+        )
 
     @property
     def is_draft(self) -> bool:
@@ -123,12 +146,26 @@ def gather(enrolment: Enrolment) -> PortfolioContents:
         .where(
             AuditEntry.subject_id == enrolment.learner_id,
             AuditEntry.provider_id == enrolment.cohort.provider_id,
-            AuditEntry.action.startswith(SUMMARISED[0])
-            | AuditEntry.action.startswith(SUMMARISED[1]),
+            or_(*(AuditEntry.action.startswith(prefix) for prefix in SUMMARISED)),
         )
         .order_by(AuditEntry.id)
         .options(selectinload(AuditEntry.actor))
     ).all()
+    sign_offs = state.sign_offs(enrolment)
+    countersignatures = db.session.scalars(
+        select(Countersignature)
+        .where(Countersignature.sign_off_id.in_([s.id for s in sign_offs]))
+        .order_by(Countersignature.id.desc())
+        .options(selectinload(Countersignature.iqa))
+    ).all()
     return PortfolioContents(
-        enrolment, items, rows, state.sign_offs(enrolment), list(audit), utcnow()
+        enrolment,
+        items,
+        rows,
+        sign_offs,
+        list(audit),
+        utcnow(),
+        samples=records.recorded_on(enrolment),
+        countersignatures=list(countersignatures),
+        blocked=certification.blocked_reasons(enrolment),
     )

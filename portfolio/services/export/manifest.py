@@ -20,7 +20,7 @@ from .contents import PortfolioContents
 
 FORMAT = "nos-portfolio/manifest/1"
 #: bump when the PDF's layout changes, so stored PDFs are made again
-LAYOUT_VERSION = "portfolio-pdf/1"
+LAYOUT_VERSION = "portfolio-pdf/2"
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
 
 
@@ -95,6 +95,10 @@ def note_copy_digests(files: list[ShippedFile]) -> None:
         db.session.commit()
 
 
+def _when(value) -> str:
+    return value.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 def build(contents: PortfolioContents) -> dict:
     enrolment = contents.enrolment
     learner, standard = enrolment.learner, enrolment.standard
@@ -115,6 +119,14 @@ def build(contents: PortfolioContents) -> dict:
             "signed_at": sign_off.signed_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
             "signer": sign_off.signer_name,
             "document": sign_off.document,
+        },
+        "countersignature": None
+        if contents.countersignature is None
+        else {
+            "sha256": contents.countersignature.sha256,
+            "signed_at": _when(contents.countersignature.signed_at),
+            "iqa": contents.countersignature.typed_name,
+            "document": contents.countersignature.document,
         },
         "voided_sign_offs": [
             {"sha256": s.sha256, "voided_because": s.void_reason}
@@ -172,6 +184,19 @@ def content_key(contents: PortfolioContents) -> str:
             for s in contents.sign_offs
         ],
         "audit": contents.audit[-1].id if contents.audit else 0,
+        "samples": [
+            (
+                i.id,
+                i.outcome.value if i.outcome else None,
+                i.action_due,
+                i.recorded_at,
+                i.responded_at,
+                i.closed_at,
+            )
+            for i in contents.samples
+        ],
+        "countersignatures": [(c.id, c.sha256, c.voided_at) for c in contents.countersignatures],
+        "blocked": contents.blocked,
     }
     text = json.dumps(fingerprint, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
