@@ -128,6 +128,8 @@ def add(standard: Standard, learners: int, echo: Callable[[str], None] = print) 
         summary.seconds["portfolios"] = summary.seconds.get("portfolios", 0) + (
             time.perf_counter() - batch_started
         )
+        if first == 0:
+            _analyze()  # on a fresh database the sign-offs' queries need statistics
         sign_started = time.perf_counter()
         for enrolment_id, assessor, signed_at in signed:
             _sign_off(enrolment_id, assessor, signed_at, provider.id)
@@ -141,6 +143,8 @@ def add(standard: Standard, learners: int, echo: Callable[[str], None] = print) 
             f"  learners {first + 1:,}–{first + len(batch):,} of {learners:,} written "
             f"({time.perf_counter() - started:.1f} s)"
         )
+    _analyze()
+    db.session.commit()
     for profile in scale_plan.PROFILES:
         sample = next((p for p in plan.learners if p.profile == profile), None)
         if sample is not None:
@@ -356,6 +360,13 @@ def _lock() -> None:
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{name}"' for name in TABLES)
         db.session.execute(text(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE"))
+
+
+def _analyze() -> None:
+    """PostgreSQL: what autovacuum would do to the tables soon; without statistics the
+    planner takes tables just filled for empty ones (docs/benchmarks.md, issue 8)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE " + ", ".join(f'"{name}"' for name in TABLES)))
 
 
 def _advance_sequences() -> None:
