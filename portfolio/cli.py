@@ -55,6 +55,7 @@ def audit_verify():
 
 def init_app(app):
     from .admin.cli import users_group
+    from .admin.report_cli import report_command
     from .assessor.cli import signoff_group
     from .demo.cli import demo_command
     from .exports.cli import archive_command, pdf_command, verify_command
@@ -70,6 +71,7 @@ def init_app(app):
         pdf_command,
         archive_command,
         verify_command,
+        report_command,
     )
     for command in commands:
         app.cli.add_command(command)

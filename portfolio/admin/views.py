@@ -18,6 +18,7 @@ from . import (  # noqa: E402, F401
     cohort_views,
     eqa_views,
     people_views,
+    report_export_views,
     report_views,
     sampling_views,
 )
