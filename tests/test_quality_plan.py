@@ -308,6 +308,24 @@ def test_the_plan_page_shows_the_summary_and_proposes_a_sample(
     assert "The plan meets the sampling strategy" in page
 
 
+def test_the_plan_filters_by_assessor(
+    client, login_as, make_user, make_cohort, make_enrolment, iqa
+):
+    cohort = make_cohort(provider=iqa.provider)
+    sam = make_assessor(make_user, iqa, "Sam Assessor")
+    kim = make_assessor(make_user, iqa, "Kim Assessor")
+    [sams] = learners(make_enrolment, cohort, sam, iqa, 1)
+    [kims] = learners(make_enrolment, cohort, kim, iqa, 1)
+    plan.propose(iqa)
+    login_as(iqa)
+
+    page = page_text(client.get(f"/iqa/plan?assessor={kim.id}"))
+
+    planned = page.split('id="planned"', 1)[1].split('id="add"', 1)[0]
+    assert kims.learner.name in planned and sams.learner.name not in planned
+    assert "Planned 2 of the 2 required" in page  # compliance is always the whole plan's
+
+
 def strategy_form(**overrides):
     data = {
         "percent_new": "100",
