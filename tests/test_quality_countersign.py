@@ -406,3 +406,15 @@ def test_the_portfolio_pdf_shows_the_sampling_records_and_the_countersignature(s
     attached = json.loads(reader.attachments["manifest.json"][0])
     assert attached["countersignature"]["sha256"] == row.sha256
     assert attached["countersignature"]["document"] == row.document
+
+
+def test_the_iqa_finds_countersign_beside_the_sign_off_on_the_portfolio_page(
+    client, login_as, signed_off
+):
+    agree(sample(signed_off))
+    login_as(signed_off.iqa)
+    page = page_text(client.get(f"/portfolio/{signed_off.id}"))
+    assert f'href="/portfolio/{signed_off.id}/countersign">Countersign the unit</a>' in page
+    client.post("/sign-out")
+    login_as(signed_off.learner)
+    assert "Countersign the unit" not in page_text(client.get(f"/portfolio/{signed_off.id}"))

@@ -43,6 +43,7 @@ def portfolio(enrolment_id):
         is_learner=enrolment.learner_id == current_user.id,
         may_add=policy.can(current_user, "add_evidence", enrolment),
         may_assess=policy.can(current_user, "assess", enrolment),
+        may_countersign=policy.can(current_user, "countersign", enrolment),
         may_export=policy.can(current_user, "export", enrolment),
         sign_offs=state.sign_offs(enrolment),
     )
