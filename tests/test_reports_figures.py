@@ -313,6 +313,17 @@ def test_each_cohort_is_counted_by_status_with_its_completion(world):
     assert (late.learners, late.at_risk, late.completion_percent) == (1, 1, 0)
 
 
+def test_the_dashboards_cohort_counts_need_no_learners_figures(world):
+    summaries = figures.cohort_summaries(world.provider, detail=False, now=NOW)
+    spring = next(s for s in summaries if s.name == "Spring 2026")
+
+    counts = (spring.learners, spring.in_progress, spring.signed_off, spring.withdrawn)
+    assert counts == (8, 6, 1, 1)
+    assert spring.completion_percent == 14
+    assert (spring.not_started, spring.at_risk, spring.criteria_met) == (None, None, None)
+    assert spring.criteria_met_percent is None
+
+
 def test_an_empty_cohort_has_zeros_and_no_completion(world):
     empty = next(s for s in figures.cohort_summaries(world.provider, now=NOW) if s.learners == 0)
 
@@ -422,7 +433,33 @@ def test_the_table_comes_a_page_at_a_time(world):
 
     assert pages == [["Bea", "Dan", "Ian", "Lola"], ["Nadia", "Omar", "Remy", "Sol"], ["Wendy"], []]
     everyone = figures.learner_rows(world.provider, DashboardQuery(page=2), page_size=None, now=NOW)
-    assert len(everyone) == 9
+    assert names(everyone) == names(figures.learner_rows(world.provider, DashboardQuery(), now=NOW))
+
+
+def test_a_page_says_how_many_learners_match_and_a_page_past_the_end_shows_the_last(world):
+    at_risk = DashboardQuery(status=LearnerStatus.AT_RISK, sort="status")
+
+    first = figures.learner_page(world.provider, at_risk, page_size=2, now=NOW)
+    past = figures.learner_page(world.provider, at_risk.on_page(9), page_size=2, now=NOW)
+
+    assert (names(first.rows), first.total, first.page, first.pages) == (["Bea", "Ian"], 3, 1, 2)
+    assert (names(past.rows), past.total, past.page, past.pages) == (["Lola"], 3, 2, 2)
+    nobody = figures.learner_page(world.provider, DashboardQuery(cohort_id=world.empty.id), now=NOW)
+    assert (nobody.rows, nobody.total, nobody.pages) == ([], 0, 1)
+
+
+def test_every_sort_and_filter_shows_the_figures_of_the_full_table(world):
+    """The table is found in two steps (the page's learners, then their figures): whatever the
+    sort, a learner's row is the same as in the table of everyone."""
+    everyone = {
+        row.enrolment_id: row
+        for row in figures.learner_rows(world.provider, DashboardQuery(), page_size=None, now=NOW)
+    }
+    for sort in figures.SORTS:
+        for descending in (False, True):
+            query = DashboardQuery(sort=sort, descending=descending)
+            for row in figures.learner_page(world.provider, query, page_size=4, now=NOW).rows:
+                assert row == everyone[row.enrolment_id], (sort, descending)
 
 
 # ----------------------------------------------------------------------- the query string

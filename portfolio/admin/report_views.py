@@ -31,7 +31,7 @@ def report_day(value) -> str:
 def reports():
     provider = my_provider()
     now = utcnow()
-    summaries = figures.cohort_summaries(provider, now=now)
+    summaries = figures.cohort_summaries(provider, detail=False, now=now)
     form = ReportFilterForm(request.args)
     form.cohort.choices = [SelectChoice(0, "All cohorts")] + [
         SelectChoice(s.cohort_id, s.name) for s in summaries
@@ -43,22 +43,20 @@ def reports():
         SelectChoice(s.value, s.label) for s in LearnerStatus
     ]
     query = figures.DashboardQuery.from_args(request.args)
-    rows, total, pages = [], 0, 1
+    page = figures.LearnerPage([], 0, 1, 1)
     if form.validate():
-        total = figures.count_learners(provider, query, now=now)
-        pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-        query = query.on_page(min(query.page, pages))
-        rows = figures.learner_rows(provider, query, now=now)
+        page = figures.learner_page(provider, query, now=now)
+        query = query.on_page(page.page)
     return render_template(
         "admin/reports.html",
         provider=provider,
         summaries=summaries,
         form=form,
         query=query,
-        rows=rows,
-        total=total,
+        rows=page.rows,
+        total=page.total,
         page_size=PAGE_SIZE,
-        pages=pages,
+        pages=page.pages,
         sorts=SORTS,
         now=now,
     )

@@ -1,39 +1,26 @@
 """The provider dashboard's figures: every learner's progress and status, and each cohort's counts.
 
 The database does the counting (GROUP BY over evidence and judgements), so a page costs the same
-few queries for twenty learners or two thousand, and the status a learner is filtered and sorted
-by is exactly the one the table shows. How the status is decided: docs/reports.md.
+few queries for twenty learners or two thousand. The learner table comes in two steps: the page's
+enrolments in order, computing only what the sort and the filters need, then every figure for
+those enrolments alone; the status a learner is filtered and sorted by is the one the table shows
+(one rule, ``aggregates.status_rule``). How the status is decided: docs/reports.md.
 """
 
 import enum
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import aliased
 
 from ...extensions import db
-from ...models import (
-    Cohort,
-    Criterion,
-    CriterionKind,
-    Enrolment,
-    Evidence,
-    EvidenceReview,
-    EvidenceStatus,
-    Judgement,
-    Outcome,
-    Provider,
-    SignOff,
-    Standard,
-    User,
-)
+from ...models import Cohort, Enrolment, Provider, SignOff, Standard, User
 from ...models._types import UTCDateTime, utcnow
-from .sql import as_date, aware, dates_apart
+from . import aggregates
+from .aggregates import AT_RISK, LOCAL_TIME, NOT_STARTED, ON_TRACK
+from .sql import aware
 
-#: Dates on the dashboard are where the provider works, whatever the server's clock says.
-LOCAL_TIME = ZoneInfo("Europe/London")
 PAGE_SIZE = 100
 
 
@@ -196,6 +183,16 @@ class LearnerRow:
 
 
 @dataclass
+class LearnerPage:
+    """One page of the learner table, with how many learners match across every page."""
+
+    rows: list[LearnerRow]
+    total: int
+    page: int
+    pages: int
+
+
+@dataclass
 class CohortSummary:
     cohort_id: int
     name: str
@@ -203,20 +200,24 @@ class CohortSummary:
     start_date: date
     planned_end_date: date
     learners: int
-    not_started: int
-    on_track: int
-    at_risk: int
+    #: signed off and not withdrawn
     signed_off: int
     withdrawn: int
-    #: criteria met, added up over the learners who have not withdrawn
-    criteria_met: int
     #: criteria in the standard (performance criteria and knowledge items)
     criteria_total: int
+    #: The rest needs every learner's evidence and judgements, so it is filled in only by
+    #: ``cohort_summaries(detail=True)`` (the exports); the dashboard links to the filtered
+    #: learner table instead.
+    not_started: int | None = None
+    on_track: int | None = None
+    at_risk: int | None = None
+    #: criteria met, added up over the learners who have not withdrawn
+    criteria_met: int | None = None
 
     @property
     def in_progress(self) -> int:
         """Learners still working towards sign-off: not signed off and not withdrawn."""
-        return self.not_started + self.on_track + self.at_risk
+        return self.learners - self.signed_off - self.withdrawn
 
     @property
     def completion_percent(self) -> int | None:
@@ -228,7 +229,9 @@ class CohortSummary:
     def criteria_met_percent(self) -> int | None:
         """Criteria met across the learners who have not withdrawn."""
         possible = (self.learners - self.withdrawn) * self.criteria_total
-        return round(100 * self.criteria_met / possible) if possible else None
+        if self.criteria_met is None or not possible:
+            return None
+        return round(100 * self.criteria_met / possible)
 
 
 # --------------------------------------------------------------------------------- the SQL
@@ -244,182 +247,97 @@ def _scope(provider: Provider, query: DashboardQuery | None = None) -> list:
     return conditions
 
 
-def enrolments_in(conditions):
-    """The ids of the enrolments in scope, as a subquery (aggregates stay inside the scope)."""
-    return select(Enrolment.id).join(Enrolment.cohort).where(*conditions)
+class _Joins:
+    """The per-enrolment aggregates a query joins, each at most once, over one scope."""
 
+    def __init__(self, statement, scope):
+        self.statement, self.scope, self.made = statement, scope, {}
 
-def evidence_figures(scope):
-    """Per enrolment: versions submitted, evidence waiting and since when, and the latest time
-    any evidence was changed or submitted (drafts too: a learner at work is active)."""
-    waiting = (Evidence.status == EvidenceStatus.SUBMITTED) & EvidenceReview.id.is_(None)
-    touched = case(
-        (Evidence.submitted_at > Evidence.updated_at, Evidence.submitted_at),
-        else_=Evidence.updated_at,
-    )
-    return (
-        select(
-            Evidence.enrolment_id.label("enrolment_id"),
-            func.sum(case((Evidence.status != EvidenceStatus.DRAFT, 1), else_=0)).label(
-                "submitted"
-            ),
-            func.sum(case((waiting, 1), else_=0)).label("waiting"),
-            func.min(case((waiting, Evidence.submitted_at))).label("waiting_since"),
-            func.max(touched).label("touched"),
+    def _join(self, name, make):
+        if name not in self.made:
+            subquery = self.made[name] = make(self.scope)
+            on = (
+                subquery.c.standard_id == Cohort.standard_id
+                if name == "sizes"
+                else subquery.c.enrolment_id == Enrolment.id
+            )
+            self.statement = self.statement.outerjoin(subquery, on)
+        return self.made[name]
+
+    def evidence(self):
+        return self._join("evidence", aggregates.evidence_figures)
+
+    def met(self):
+        return self._join("met", aggregates.met_figures)
+
+    def latest(self):
+        return self._join("latest", aggregates.latest_judgements)
+
+    def sizes(self):
+        return self._join("sizes", lambda scope: aggregates.standard_sizes())
+
+    def performance_met(self):
+        return func.coalesce(self.met().c.performance_met, 0)
+
+    def knowledge_met(self):
+        return func.coalesce(self.met().c.knowledge_met, 0)
+
+    def last_activity(self):
+        return aggregates.last_activity(self.evidence().c.touched, self.latest().c.judged)
+
+    def status(self, provider, now):
+        sizes = self.sizes()
+        return aggregates.status_rule(
+            provider,
+            now,
+            met=self.performance_met() + self.knowledge_met(),
+            total=func.coalesce(sizes.c.performance + sizes.c.knowledge, 0),
         )
-        .outerjoin(EvidenceReview, EvidenceReview.evidence_id == Evidence.id)
-        .where(Evidence.enrolment_id.in_(scope))
-        .group_by(Evidence.enrolment_id)
-        .subquery("evidence_figures")
-    )
 
 
-def current_judgements(scope):
-    """The judgement in force (the newest) for each criterion of each portfolio in scope."""
-    return (
-        select(func.max(Judgement.id).label("id"))
-        .where(Judgement.enrolment_id.in_(scope))
-        .group_by(Judgement.enrolment_id, Judgement.criterion_id)
-        .subquery("current_judgements")
-    )
-
-
-def _judgement_figures(scope):
-    """Per enrolment: performance criteria and knowledge items met, and the latest judgement
-    (the newest judgement of a portfolio is always the one in force for its criterion)."""
-    current = current_judgements(scope)
-    met = Judgement.outcome == Outcome.MET
-    return (
-        select(
-            Judgement.enrolment_id.label("enrolment_id"),
-            func.sum(case((met & (Criterion.kind == CriterionKind.PERFORMANCE), 1), else_=0)).label(
-                "performance_met"
-            ),
-            func.sum(case((met & (Criterion.kind == CriterionKind.KNOWLEDGE), 1), else_=0)).label(
-                "knowledge_met"
-            ),
-            func.max(Judgement.judged_at).label("judged"),
-        )
-        .join(current, current.c.id == Judgement.id)
-        .join(Criterion, Criterion.id == Judgement.criterion_id)
-        .group_by(Judgement.enrolment_id)
-        .subquery("judgement_figures")
-    )
-
-
-def standard_sizes():
-    """Per standard: how many performance criteria and knowledge items it has."""
-    return (
-        select(
-            Criterion.standard_id.label("standard_id"),
-            func.sum(case((Criterion.kind == CriterionKind.PERFORMANCE, 1), else_=0)).label(
-                "performance"
-            ),
-            func.sum(case((Criterion.kind == CriterionKind.KNOWLEDGE, 1), else_=0)).label(
-                "knowledge"
-            ),
-        )
-        .group_by(Criterion.standard_id)
-        .subquery("standard_sizes")
-    )
-
-
-def _figures(provider: Provider, conditions: list, now: datetime):
-    """One row per enrolment in scope with every figure the dashboard shows and its status, as
-    a subquery to filter, sort, count and page."""
-    scope = enrolments_in(conditions)
-    ev, jg, sizes = evidence_figures(scope), _judgement_figures(scope), standard_sizes()
-    assessor = aliased(User)
-    learner = aliased(User)
-    performance_met = func.coalesce(jg.c.performance_met, 0)
-    knowledge_met = func.coalesce(jg.c.knowledge_met, 0)
-    performance_total = func.coalesce(sizes.c.performance, 0)
-    knowledge_total = func.coalesce(sizes.c.knowledge, 0)
-    last_activity = case(
-        (jg.c.judged.is_(None), ev.c.touched),
-        (ev.c.touched.is_(None), jg.c.judged),
-        (jg.c.judged > ev.c.touched, jg.c.judged),
-        else_=ev.c.touched,
-    )
-    status = _status(
-        provider,
-        now,
-        submitted=func.coalesce(ev.c.submitted, 0),
-        met=performance_met + knowledge_met,
-        total=performance_total + knowledge_total,
-        last_activity=last_activity,
-    )
-    return (
-        select(
-            Enrolment.id.label("enrolment_id"),
-            learner.name.label("learner_name"),
-            learner.email.label("learner_email"),
-            learner.uln.label("uln"),
-            Cohort.id.label("cohort_id"),
-            Cohort.name.label("cohort_name"),
-            assessor.name.label("assessor_name"),
-            performance_met.label("performance_met"),
-            performance_total.label("performance_total"),
-            knowledge_met.label("knowledge_met"),
-            knowledge_total.label("knowledge_total"),
-            func.coalesce(ev.c.waiting, 0).label("waiting"),
-            ev.c.waiting_since.label("waiting_since"),
-            last_activity.label("last_activity"),
-            Cohort.planned_end_date.label("planned_end_date"),
-            status.label("status"),
-            SignOff.signed_at.label("signed_off_at"),
-            Enrolment.withdrawn_on.label("withdrawn_on"),
-        )
+def _enrolments(conditions):
+    """Enrolments matching ``conditions`` with their cohort, learner and assessor joined."""
+    learner, assessor = aliased(User), aliased(User)
+    statement = (
+        select()
         .select_from(Enrolment)
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
         .join(learner, learner.id == Enrolment.learner_id)
         .outerjoin(assessor, assessor.id == Enrolment.assessor_id)
-        .outerjoin(ev, ev.c.enrolment_id == Enrolment.id)
-        .outerjoin(jg, jg.c.enrolment_id == Enrolment.id)
-        .outerjoin(sizes, sizes.c.standard_id == Cohort.standard_id)
-        .outerjoin(SignOff, and_(SignOff.enrolment_id == Enrolment.id, SignOff.voided_at.is_(None)))
         .where(*conditions)
-        .subquery("learner_figures")
     )
+    return _Joins(statement, aggregates.enrolments_in(conditions)), learner, assessor
 
 
-def _status(provider: Provider, now: datetime, *, submitted, met, total, last_activity):
-    """The status rule (docs/reports.md) as one SQL CASE, first match wins."""
-    today = now.astimezone(LOCAL_TIME).date()
-    cutoff = literal(now - timedelta(days=provider.risk_inactive_days), UTCDateTime())
-    duration = dates_apart(Cohort.planned_end_date, Cohort.start_date)
-    gone = dates_apart(as_date(today), Cohort.start_date)
-    elapsed = case((gone < 0, 0), (gone > duration, duration), else_=gone)
-    # met / total < elapsed / duration - points / 100, multiplied out to stay in whole numbers
-    behind = and_(
-        duration > 0,
-        met * 100 * duration
-        < (elapsed * 100 - literal(provider.risk_behind_points) * duration) * total,
+def _figures(provider: Provider, conditions: list, now: datetime):
+    """One row per enrolment matching ``conditions`` with every figure the table shows, as a
+    subquery (every figure is aggregated for these enrolments only)."""
+    joins, learner, assessor = _enrolments(conditions)
+    sizes, evidence = joins.sizes(), joins.evidence()
+    columns = [
+        Enrolment.id.label("enrolment_id"),
+        learner.name.label("learner_name"),
+        learner.email.label("learner_email"),
+        learner.uln.label("uln"),
+        Cohort.id.label("cohort_id"),
+        Cohort.name.label("cohort_name"),
+        assessor.name.label("assessor_name"),
+        joins.performance_met().label("performance_met"),
+        func.coalesce(sizes.c.performance, 0).label("performance_total"),
+        joins.knowledge_met().label("knowledge_met"),
+        func.coalesce(sizes.c.knowledge, 0).label("knowledge_total"),
+        func.coalesce(evidence.c.waiting, 0).label("waiting"),
+        evidence.c.waiting_since.label("waiting_since"),
+        joins.last_activity().label("last_activity"),
+        Cohort.planned_end_date.label("planned_end_date"),
+        joins.status(provider, now).label("status"),
+        SignOff.signed_at.label("signed_off_at"),
+        Enrolment.withdrawn_on.label("withdrawn_on"),
+    ]
+    statement = joins.statement.outerjoin(
+        SignOff, and_(SignOff.enrolment_id == Enrolment.id, SignOff.voided_at.is_(None))
     )
-    return case(
-        (Enrolment.withdrawn_on.is_not(None), LearnerStatus.WITHDRAWN.value),
-        (SignOff.id.is_not(None), LearnerStatus.SIGNED_OFF.value),
-        (submitted == 0, LearnerStatus.NOT_STARTED.value),
-        (
-            or_(last_activity < cutoff, Cohort.planned_end_date < as_date(today), behind),
-            LearnerStatus.AT_RISK.value,
-        ),
-        else_=LearnerStatus.ON_TRACK.value,
-    )
-
-
-def _narrowed(figures, query: DashboardQuery) -> list:
-    """Conditions on the computed figures: the status and the last-activity dates."""
-    conditions = []
-    if query.status is not None:
-        conditions.append(figures.c.status == query.status.value)
-    if query.active_from is not None:
-        conditions.append(figures.c.last_activity >= _local_midnight(query.active_from))
-    if query.active_to is not None:
-        conditions.append(
-            figures.c.last_activity < _local_midnight(query.active_to + timedelta(days=1))
-        )
-    return conditions
+    return statement.add_columns(*columns).subquery("learner_figures")
 
 
 def _local_midnight(day: date):
@@ -427,48 +345,66 @@ def _local_midnight(day: date):
     return literal(start, UTCDateTime())
 
 
-def _order(figures, query: DashboardQuery) -> list:
-    rank = case(
-        {status.value: position for position, status in enumerate(LearnerStatus)},
-        value=figures.c.status,
-    )
-    column = {
-        "learner": func.lower(figures.c.learner_name),
-        "cohort": func.lower(figures.c.cohort_name),
-        "assessor": func.lower(figures.c.assessor_name),
-        "performance": figures.c.performance_met,
-        "knowledge": figures.c.knowledge_met,
-        "waiting": figures.c.waiting,
-        "waiting_since": figures.c.waiting_since,
-        "last_activity": figures.c.last_activity,
-        "planned_end": figures.c.planned_end_date,
-        "status": rank,
-    }[query.sort if query.sort in SORTS else "learner"]
+def _ranked(provider: Provider, query: DashboardQuery, now: datetime):
+    """The enrolments matching the query in the table's order, computing only what the sort
+    and the filters need (the learner's name needs nothing; a sort by waiting evidence needs
+    every learner's evidence counted). Returns (select of Enrolment.id, order columns)."""
+    joins, learner, assessor = _enrolments(_scope(provider, query))
+    conditions = []
+    if query.status is not None:
+        conditions.append(joins.status(provider, now) == query.status.value)
+    if query.active_from is not None:
+        conditions.append(joins.last_activity() >= _local_midnight(query.active_from))
+    if query.active_to is not None:
+        end = _local_midnight(query.active_to + timedelta(days=1))
+        conditions.append(joins.last_activity() < end)
+    keys = {
+        "learner": lambda: func.lower(learner.name),
+        "cohort": lambda: func.lower(Cohort.name),
+        "assessor": lambda: func.lower(assessor.name),
+        "planned_end": lambda: Cohort.planned_end_date,
+        "status": lambda: case(
+            {s.value: position for position, s in enumerate(LearnerStatus)},
+            value=joins.status(provider, now),
+        ),
+        "performance": joins.performance_met,
+        "knowledge": joins.knowledge_met,
+        "waiting": lambda: func.coalesce(joins.evidence().c.waiting, 0),
+        "waiting_since": lambda: joins.evidence().c.waiting_since,
+        "last_activity": joins.last_activity,
+    }
+    key = keys[query.sort if query.sort in SORTS else "learner"]()
     # Rows without a value (no assessor, nothing waiting) go last whichever way the sort runs.
-    return [
-        column.is_(None),
-        column.desc() if query.descending else column.asc(),
-        func.lower(figures.c.learner_name),
-        figures.c.enrolment_id,
+    order = [
+        key.is_(None),
+        key.desc() if query.descending else key.asc(),
+        func.lower(learner.name),
+        Enrolment.id,
     ]
+    return joins.statement.add_columns(Enrolment.id).where(*conditions), order
 
 
-# ----------------------------------------------------------------------------- the answers
+def _rows_in_order(provider: Provider, ids: list[int], now: datetime) -> list[LearnerRow]:
+    """Every figure for these enrolments (a page of them), in the order given."""
+    if not ids:
+        return []
+    figures = _figures(provider, [Enrolment.id.in_(ids)], now)
+    rows = [_row(values) for values in db.session.execute(select(figures)).mappings()]
+    position = {enrolment_id: n for n, enrolment_id in enumerate(ids)}
+    return sorted(rows, key=lambda row: position[row.enrolment_id])
 
 
-def learner_rows(
-    provider: Provider,
-    query: DashboardQuery,
-    *,
-    page_size: int | None = PAGE_SIZE,
-    now: datetime | None = None,
-) -> list[LearnerRow]:
-    """One page of the learner table (every matching learner with ``page_size=None``), in one
-    query however many learners there are."""
-    figures = _figures(provider, _scope(provider, query), now or utcnow())
-    statement = select(figures).where(*_narrowed(figures, query)).order_by(*_order(figures, query))
-    if page_size is not None:
-        statement = statement.offset((max(query.page, 1) - 1) * page_size).limit(page_size)
+def _all_rows(provider: Provider, query: DashboardQuery, now: datetime) -> list[LearnerRow]:
+    """Every figure for every matching enrolment, in order, in one query: the ranking's
+    row numbers joined to the figures."""
+    ranked, order = _ranked(provider, query, now)
+    positions = ranked.add_columns(func.row_number().over(order_by=order).label("n")).subquery()
+    figures = _figures(provider, _scope(provider, query), now)
+    statement = (
+        select(figures)
+        .join(positions, positions.c.id == figures.c.enrolment_id)
+        .order_by(positions.c.n)
+    )
     return [_row(values) for values in db.session.execute(statement).mappings()]
 
 
@@ -483,76 +419,128 @@ def _row(values) -> LearnerRow:
     return row
 
 
+# ----------------------------------------------------------------------------- the answers
+
+
+def learner_page(
+    provider: Provider,
+    query: DashboardQuery,
+    *,
+    page_size: int = PAGE_SIZE,
+    now: datetime | None = None,
+) -> LearnerPage:
+    """One page of the learner table and the number of learners matching, in two queries
+    however many learners there are: the page's enrolments in order (with the count), then
+    their figures. A page past the end shows the last page."""
+    now = now or utcnow()
+    ranked, order = _ranked(provider, query, now)
+    page = max(query.page, 1)
+    found = db.session.execute(
+        ranked.add_columns(func.count().over().label("total"))
+        .order_by(*order)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    if not found and page > 1:
+        total = count_learners(provider, query, now=now)
+        last = max((total + page_size - 1) // page_size, 1)
+        return learner_page(provider, query.on_page(last), page_size=page_size, now=now)
+    total = found[0].total if found else 0
+    pages = max((total + page_size - 1) // page_size, 1)
+    rows = _rows_in_order(provider, [enrolment_id for enrolment_id, _ in found], now)
+    return LearnerPage(rows, total, page, pages)
+
+
+def learner_rows(
+    provider: Provider,
+    query: DashboardQuery,
+    *,
+    page_size: int | None = PAGE_SIZE,
+    now: datetime | None = None,
+) -> list[LearnerRow]:
+    """The learner table's rows: one page, or with ``page_size=None`` every matching learner
+    (the exports), in at most two queries however many learners there are."""
+    now = now or utcnow()
+    if page_size is None:
+        return _all_rows(provider, query, now)
+    ranked, order = _ranked(provider, query, now)
+    statement = ranked.order_by(*order)
+    statement = statement.offset((max(query.page, 1) - 1) * page_size).limit(page_size)
+    return _rows_in_order(provider, list(db.session.scalars(statement)), now)
+
+
 def count_learners(
     provider: Provider, query: DashboardQuery, *, now: datetime | None = None
 ) -> int:
     """How many learners match the filters (across every page)."""
-    if query.status is None and query.active_from is None and query.active_to is None:
-        # Nothing computed is asked about: count the enrolments themselves.
-        return db.session.scalar(
-            select(func.count())
-            .select_from(Enrolment)
-            .join(Enrolment.cohort)
-            .where(*_scope(provider, query))
-        )
-    figures = _figures(provider, _scope(provider, query), now or utcnow())
-    return db.session.scalar(
-        select(func.count()).select_from(figures).where(*_narrowed(figures, query))
-    )
+    ranked, _ = _ranked(provider, query, now or utcnow())
+    return db.session.scalar(select(func.count()).select_from(ranked.subquery()))
 
 
-def cohort_summaries(provider: Provider, *, now: datetime | None = None) -> list[CohortSummary]:
-    """Every cohort of the provider, newest first, with its learners counted by status, in one
-    query (an empty cohort has zeros)."""
-    figures = _figures(provider, _scope(provider), now or utcnow())
-    sizes = standard_sizes()
-
-    def counted(status):
-        return func.coalesce(func.sum(case((figures.c.status == status.value, 1), else_=0)), 0)
-
-    staying = figures.c.status != LearnerStatus.WITHDRAWN.value
-    met = figures.c.performance_met + figures.c.knowledge_met
+def cohort_summaries(
+    provider: Provider, *, detail: bool = True, now: datetime | None = None
+) -> list[CohortSummary]:
+    """Every cohort of the provider, newest first, with its learners counted: in one query
+    (an empty cohort has zeros). ``detail`` adds the count of each status and the criteria
+    met, which costs a look at every learner's evidence and judgements."""
+    sizes = aggregates.standard_sizes()
+    withdrawn = Enrolment.withdrawn_on.is_not(None)
+    signed = and_(~withdrawn, SignOff.id.is_not(None))
+    columns = [
+        Cohort.id,
+        Cohort.name,
+        Standard.title,
+        Cohort.start_date,
+        Cohort.planned_end_date,
+        func.count(Enrolment.id),
+        func.coalesce(func.sum(case((signed, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((withdrawn, 1), else_=0)), 0),
+        func.coalesce(func.max(sizes.c.performance + sizes.c.knowledge), 0),
+    ]
     statement = (
-        select(
-            Cohort.id,
-            Cohort.name,
-            Standard.title,
-            Cohort.start_date,
-            Cohort.planned_end_date,
-            func.count(figures.c.enrolment_id),
-            *[counted(status) for status in LearnerStatus],
-            func.coalesce(func.sum(case((staying, met), else_=0)), 0),
-            func.coalesce(func.max(sizes.c.performance + sizes.c.knowledge), 0),
-        )
+        select()
         .select_from(Cohort)
         .join(Standard, Standard.id == Cohort.standard_id)
         .outerjoin(sizes, sizes.c.standard_id == Cohort.standard_id)
-        .outerjoin(figures, figures.c.cohort_id == Cohort.id)
+        .outerjoin(Enrolment, Enrolment.cohort_id == Cohort.id)
+        .outerjoin(SignOff, and_(SignOff.enrolment_id == Enrolment.id, SignOff.voided_at.is_(None)))
         .where(Cohort.provider_id == provider.id)
-        .group_by(
-            Cohort.id, Cohort.name, Standard.title, Cohort.start_date, Cohort.planned_end_date
-        )
+        .group_by(*columns[:5])
         .order_by(Cohort.start_date.desc(), Cohort.name, Cohort.id)
     )
-    summaries = []
-    for values in db.session.execute(statement):
-        (cohort_id, name, title, start, end, learners, *counts, met_sum, total) = values
-        by_status = dict(zip(LearnerStatus, (int(c) for c in counts), strict=True))
-        summaries.append(
-            CohortSummary(
-                cohort_id=cohort_id,
-                name=name,
-                standard_title=title,
-                start_date=start,
-                planned_end_date=end,
-                learners=int(learners),
-                not_started=by_status[LearnerStatus.NOT_STARTED],
-                on_track=by_status[LearnerStatus.ON_TRACK],
-                at_risk=by_status[LearnerStatus.AT_RISK],
-                signed_off=by_status[LearnerStatus.SIGNED_OFF],
-                withdrawn=by_status[LearnerStatus.WITHDRAWN],
-                criteria_met=int(met_sum),
-                criteria_total=int(total),
-            )
+    if detail:
+        met = aggregates.met_figures(aggregates.enrolments_in([Cohort.provider_id == provider.id]))
+        statement = statement.outerjoin(met, met.c.enrolment_id == Enrolment.id)
+        criteria_met = func.coalesce(met.c.performance_met + met.c.knowledge_met, 0)
+        status = aggregates.status_rule(
+            provider,
+            now or utcnow(),
+            met=criteria_met,
+            total=func.coalesce(sizes.c.performance + sizes.c.knowledge, 0),
         )
+        enrolled = Enrolment.id.is_not(None)  # an empty cohort's one row has no enrolment
+        columns += [
+            func.coalesce(func.sum(case((and_(enrolled, status == s), 1), else_=0)), 0)
+            for s in (NOT_STARTED, ON_TRACK, AT_RISK)
+        ]
+        columns.append(func.coalesce(func.sum(case((~withdrawn, criteria_met), else_=0)), 0))
+    summaries = []
+    for values in db.session.execute(statement.add_columns(*columns)):
+        cohort_id, name, title, start, end, learners, signed_off, gone, total, *more = values
+        summary = CohortSummary(
+            cohort_id=cohort_id,
+            name=name,
+            standard_title=title,
+            start_date=start,
+            planned_end_date=end,
+            learners=int(learners),
+            signed_off=int(signed_off),
+            withdrawn=int(gone),
+            criteria_total=int(total),
+        )
+        if detail:
+            summary.not_started, summary.on_track, summary.at_risk, summary.criteria_met = (
+                int(n) for n in more
+            )
+        summaries.append(summary)
     return summaries

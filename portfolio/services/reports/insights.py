@@ -30,7 +30,7 @@ from ...models import (
     UserRole,
 )
 from ...models.assessment import judgement_evidence
-from .figures import current_judgements
+from .aggregates import current_judgements
 from .sql import aware, days_between
 
 
