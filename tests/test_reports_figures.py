@@ -25,16 +25,18 @@ so she is at risk for being past the planned end. The Empty cohort has nobody. C
 has no learners. A learner at another provider never appears.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from assessment_helpers import all_codes, assess, fully_met, sign, submitted
 from evidence_samples import make_draft
+from people_helpers import page_text
 from sqlalchemy import update
 
 from portfolio.extensions import db
-from portfolio.models import Cohort, Enrolment, Evidence, Judgement, Method
+from portfolio.models import AuditEntry, Cohort, Enrolment, Evidence, Judgement, Method
 from portfolio.services import withdrawals
 from portfolio.services.assessment import signing
 from portfolio.services.reports import figures, insights, svg, thresholds
@@ -657,3 +659,108 @@ def test_a_heat_chart_labels_each_criterion_with_its_share_and_shades_it():
     assert ">PC1</text>" in chart and ">71%</text>" in chart and ">0%</text>" in chart
     assert svg.band(5 / 7)[0] in chart and svg.band(0.0)[0] in chart
     assert svg.band(1.0) == ("#003078", "#ffffff")
+
+
+# ------------------------------------------------------------------ the pages' own forms
+
+
+@pytest.fixture
+def signed_in_admin(make_user, login_as):
+    admin = make_user("admin", name="Ada Admin")
+    login_as(admin)
+    return admin
+
+
+def test_admin_tunes_the_thresholds_on_the_settings_page(client, signed_in_admin):
+    page = page_text(client.get("/admin/reports/settings"))
+    assert re.search(r'name="inactive_days"[^>]* value="30"', page)
+    assert re.search(r'name="behind_points"[^>]* value="25"', page)
+
+    response = client.post(
+        "/admin/reports/settings", data={"inactive_days": "45", "behind_points": "0"}
+    )
+
+    assert response.headers["Location"] == "/admin/reports"
+    provider = db.session.get(type(signed_in_admin.provider), signed_in_admin.provider_id)
+    db.session.refresh(provider)
+    assert (provider.risk_inactive_days, provider.risk_behind_points) == (45, 0)
+    assert "Settings saved: the dashboard uses them now." in page_text(client.get("/admin/reports"))
+    entry = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action == "risk_thresholds_changed")
+    ).one()
+    assert entry.details["inactive_days_after"] == 45
+    assert entry.details["behind_points_before"] == 25
+
+
+@pytest.mark.parametrize(
+    ("days", "points", "message"),
+    [
+        ("", "25", "Enter the number of days without activity"),
+        ("thirty", "25", "Enter the days without activity as a whole number, like 30"),
+        ("2.5", "25", "Enter the days without activity as a whole number, like 30"),
+        ("0", "25", "Enter a number of days from 1 to 365"),
+        ("366", "25", "Enter a number of days from 1 to 365"),
+        ("30", "", "Enter the number of percentage points behind"),
+        ("30", "-5", "Enter the percentage points behind as a whole number, like 25"),
+        ("30", "101", "Enter a number of percentage points from 0 to 100"),
+    ],
+)
+def test_the_settings_must_be_whole_numbers_in_range(
+    client, signed_in_admin, days, points, message
+):
+    response = client.post(
+        "/admin/reports/settings", data={"inactive_days": days, "behind_points": points}
+    )
+
+    assert response.status_code == 200
+    page = page_text(response)
+    assert "<title>Error: When a learner is at risk" in page
+    assert "There is a problem" in page and message in page
+    db.session.refresh(signed_in_admin.provider)
+    assert signed_in_admin.provider.risk_inactive_days == 30
+
+
+@pytest.mark.parametrize(
+    ("dates", "message"),
+    [
+        (
+            {"active_from-day": "31", "active_from-month": "2", "active_from-year": "2026"},
+            "The 'last activity from' date must be a real date",
+        ),
+        (
+            {
+                **{"active_from-day": "2", "active_from-month": "6", "active_from-year": "2026"},
+                **{"active_to-day": "1", "active_to-month": "6", "active_to-year": "2026"},
+            },
+            "The 'last activity to' date must be the same as or after the 'from' date",
+        ),
+    ],
+)
+def test_the_dashboard_says_what_is_wrong_with_the_dates(
+    client, signed_in_admin, make_enrolment, make_cohort, dates, message
+):
+    make_enrolment(cohort=make_cohort(provider=signed_in_admin.provider))
+
+    page = page_text(client.get("/admin/reports", query_string=dates))
+
+    assert "<title>Error: Provider dashboard" in page and message in page
+    assert "Put the dates right to see the learners." in page
+    assert 'id="learner-table"' not in page
+    assert 'value="31"' in page or 'value="2"' in page  # what was typed stays
+
+
+def test_the_dashboard_filter_links_keep_the_sort_and_clear_keeps_it_too(
+    client, signed_in_admin, make_enrolment, make_cohort
+):
+    cohort = make_cohort(provider=signed_in_admin.provider, name="Spring")
+    make_enrolment(cohort=cohort)
+
+    page = page_text(client.get(f"/admin/reports?cohort={cohort.id}&sort=waiting&order=desc"))
+
+    assert '<input type="hidden" name="sort" value="waiting">' in page
+    assert '<input type="hidden" name="order" value="desc">' in page
+    assert 'href="/admin/reports?sort=waiting&order=desc#learners">Clear filters</a>' in page
+    # the waiting column is sorted descending, so its link sorts it ascending
+    assert 'aria-sort="descending"' in page
+    assert f'href="/admin/reports?cohort={cohort.id}&sort=waiting#learners"' in page
+    assert "1 learner matching the filters, sorted by evidence waiting (descending)." in page
