@@ -764,3 +764,15 @@ def test_the_dashboard_filter_links_keep_the_sort_and_clear_keeps_it_too(
     assert 'aria-sort="descending"' in page
     assert f'href="/admin/reports?cohort={cohort.id}&sort=waiting#learners"' in page
     assert "1 learner matching the filters, sorted by evidence waiting (descending)." in page
+
+
+def test_the_filter_forms_empty_boxes_redirect_to_a_link_worth_sharing(client, signed_in_admin):
+    response = client.get(
+        "/admin/reports?cohort=0&assessor=0&status=at_risk&active_from-day=&active_from-month="
+        "&active_from-year=&sort=status&order=desc&page=1"
+    )
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == (
+        "/admin/reports?status=at_risk&sort=status&order=desc#learners"
+    )

@@ -44,7 +44,11 @@ def reports():
     ]
     query = figures.DashboardQuery.from_args(request.args)
     page = figures.LearnerPage([], 0, 1, 1)
-    if form.validate():
+    valid = form.validate()
+    if valid and request.args.to_dict() != {k: str(v) for k, v in query.to_args().items()}:
+        # The filter form sends every box, empty or not: a link to share names only filters.
+        return redirect(url_for("admin.reports", **query.to_args(), _anchor="learners"))
+    if valid:
         page = figures.learner_page(provider, query, now=now)
         query = query.on_page(page.page)
     return render_template(
