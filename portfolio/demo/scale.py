@@ -363,10 +363,11 @@ def _lock() -> None:
 
 
 def _analyze() -> None:
-    """PostgreSQL: what autovacuum would do to the tables soon; without statistics the
-    planner takes tables just filled for empty ones (docs/benchmarks.md, issue 8)."""
+    """PostgreSQL: what autovacuum would do soon; without statistics the planner takes tables
+    just filled for nearly empty ones (docs/benchmarks.md, issues 8 and 10). Every table, not
+    only those bulk-filled: the cohorts, made through the services, need statistics too."""
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("ANALYZE " + ", ".join(f'"{name}"' for name in TABLES)))
+        db.session.execute(text("ANALYZE"))
 
 
 def _advance_sequences() -> None:
