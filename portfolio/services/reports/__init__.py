@@ -1,2 +1,3 @@
-"""The provider's reports: the dashboard's figures (``figures``), the cohort insights
-(``insights``), the charts that show them (``svg``) and the at-risk thresholds (``thresholds``)."""
+"""The provider's reports (docs/reports.md): what the dashboard is asked (``query``), its figures
+(``figures``, over the SQL in ``aggregates`` and ``sql``), the cohort insights (``insights``), the
+charts that show them (``svg``) and the at-risk thresholds (``thresholds``)."""
