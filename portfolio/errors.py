@@ -66,11 +66,13 @@ def init_app(app):
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, lambda error, code=code: render_error(code))
 
-    from .services.assessment.state import SignedOff
+    from .services.assessment.state import SignedOff, Withdrawn
 
     @app.errorhandler(SignedOff)
+    @app.errorhandler(Withdrawn)
     def signed_off(error):
-        """A change to a signed-off portfolio that no page handled itself: nothing was saved."""
+        """A change to a signed-off portfolio, or a withdrawn learner's, that no page handled
+        itself: nothing was saved."""
         db.session.rollback()
         return render_error(409, error.message)
 

@@ -108,6 +108,7 @@ LABELS = {
     "assessment.reopened": "Unit reopened, sign-off voided",
     "enrolment_withdrawn": "Learner withdrawn",
     "enrolment_reinstated": "Learner reinstated",
+    "risk_thresholds_changed": "At-risk thresholds changed",
     "export.requested": "Portfolio PDF or bundle asked for",
     "export.downloaded": "Portfolio PDF or bundle downloaded",
     "witness_requested": "Witness testimony requested",

@@ -97,10 +97,24 @@ def sign_off_in_force(enrolment: Enrolment) -> SignOff | None:
     )
 
 
+class Withdrawn(Problem):
+    """A change to the portfolio of a learner who has been withdrawn."""
+
+    def __init__(self, enrolment: Enrolment):
+        super().__init__(
+            f"{enrolment.learner.name} was withdrawn from {enrolment.cohort.name} on "
+            f"{enrolment.withdrawn_on:%-d %B %Y}, so the portfolio is kept as it is. The "
+            "provider's administrator can reinstate them if they return."
+        )
+
+
 def require_open(enrolment: Enrolment) -> None:
-    """Refuse any change to a portfolio whose unit is signed off."""
+    """Refuse any change to a portfolio whose unit is signed off, or whose learner has been
+    withdrawn (their portfolio is kept, unchanged, until they are reinstated)."""
     if (sign_off := sign_off_in_force(enrolment)) is not None:
         raise SignedOff(sign_off)
+    if enrolment.withdrawn_on is not None:
+        raise Withdrawn(enrolment)
 
 
 def supporting_evidence(enrolment: Enrolment, criterion_ids) -> dict[int, list[Evidence]]:
