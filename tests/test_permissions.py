@@ -79,6 +79,9 @@ OWN_PAGES = {
     "admin.reports": {"admin"},
     "admin.report_insights": {"admin"},
     "admin.report_settings": {"admin"},
+    "admin.report_export_csv": {"admin"},
+    "admin.report_export_xlsx": {"admin"},
+    "admin.report_export_pdf": {"admin"},
     "eqa.home": set(),  # external quality assurers only: none of the roles above
 }
 
