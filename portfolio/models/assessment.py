@@ -85,6 +85,8 @@ judgement_evidence = Table(
     db.metadata,
     Column("judgement_id", ForeignKey("judgement.id"), primary_key=True),
     Column("evidence_id", ForeignKey("evidence.id"), primary_key=True, index=True),
+    # from an evidence version to its judgements (turnaround on the insights page)
+    Index("ix_judgement_evidence_by_evidence", "evidence_id", "judgement_id"),
 )
 
 
