@@ -621,8 +621,46 @@ def test_turnaround_is_the_median_days_from_submission_to_first_judgement(turnar
     assert (loads["Uma Assessor"].judged, loads["Uma Assessor"].median_days) == (2, 1.5)
 
 
-def test_iqa_sampling_coverage_is_not_counted_yet(world):
-    assert insights.iqa_sampling_coverage(world.provider) is None
+def test_iqa_sampling_coverage_counts_planned_sampled_and_open_actions(world, make_user):
+    from portfolio.models import SampleItem, SampleKind, SampleOutcome, SampleStage
+    from portfolio.models._types import utcnow
+
+    iqa = make_user("iqa", provider=world.provider, name="Ivy IQA")
+    learners = world.learners
+
+    def item(name, *, recorded=None, open_action=False):
+        enrolment = learners[name]
+        db.session.add(
+            SampleItem(
+                iqa=iqa,
+                enrolment=enrolment,
+                assessor_id=enrolment.assessor_id,
+                kind=SampleKind.EVIDENCE,
+                stage=SampleStage.INTERIM,
+                period="2026-Q4",
+                outcome=recorded,
+                recorded_at=utcnow() if recorded else None,
+                action="Check the dates." if open_action else "",
+            )
+        )
+
+    item("Sol", recorded=SampleOutcome.AGREED)
+    item("Omar", recorded=SampleOutcome.NOT_AGREED, open_action=True)
+    item("Ian")  # planned, not sampled yet
+    db.session.commit()
+
+    rows = {r.assessor_name: r for r in insights.iqa_sampling_coverage(world.provider)}
+
+    # Ash assesses Omar, Ian, Sol, Remy and Lola (Wendy is withdrawn); Blake, Dan and Bea.
+    ash, blake = rows["Ash Assessor"], rows["Blake Assessor"]
+    assert (ash.learners, ash.planned, ash.sampled, ash.open_actions) == (5, 3, 2, 1)
+    assert ash.share_sampled == 40
+    assert (blake.learners, blake.planned, blake.sampled, blake.open_actions) == (2, 0, 0, 0)
+    assert "Cleo Assessor" not in rows  # no learners
+    spring = {
+        r.assessor_name: r for r in insights.iqa_sampling_coverage(world.provider, world.spring)
+    }
+    assert spring["Ash Assessor"].learners == 4  # Lola is on the late cohort
 
 
 # -------------------------------------------------------------------------------- charts

@@ -138,7 +138,7 @@ def test_admin_sorts_and_filters_the_dashboard_and_opens_insights(
     expect(page.locator("#criteria-table tbody tr").first).to_contain_text("67%")
     expect(page.get_by_role("img", name=re.compile("by assessment method"))).to_be_visible()
     expect(page.locator("#assessors-table")).to_contain_text("Sam Assessor")
-    expect(page.locator("#iqa-sampling-not-yet")).to_be_visible()
+    expect(page.locator("#iqa-sampling-table")).to_contain_text("Sam Assessor")
     assert_accessible(page)
 
 

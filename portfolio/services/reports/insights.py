@@ -25,6 +25,8 @@ from ...models import (
     Outcome,
     Provider,
     Role,
+    SampleItem,
+    SampleOutcome,
     SignOff,
     User,
     UserRole,
@@ -284,11 +286,61 @@ def _turnaround(conditions):
 # ------------------------------------------------------------------- IQA sampling coverage
 
 
-def iqa_sampling_coverage(provider: Provider, cohort: Cohort | None = None) -> None:
-    """IQA sampling coverage: the share of each assessor's learners, methods and decisions the
-    internal quality assurers have sampled. The dashboard does not read quality assurance
-    records yet, so there is nothing honest to count: this returns None and the insights page
-    says so, rather than show a made-up figure. When sampling is counted, this is the one place
-    to do it (docs/reports.md)."""
-    del provider, cohort
-    return None
+@dataclass
+class SamplingCoverage:
+    assessor_id: int
+    assessor_name: str
+    learners: int  # in scope, not withdrawn
+    planned: int  # of those, learners with a decision in an IQA's plan
+    sampled: int  # of those, learners with at least one sampling record
+    open_actions: int
+
+    @property
+    def share_sampled(self) -> int:
+        return round(100 * self.sampled / self.learners) if self.learners else 0
+
+
+def iqa_sampling_coverage(
+    provider: Provider, cohort: Cohort | None = None
+) -> list[SamplingCoverage]:
+    """For each assessor: how many of their learners are in an IQA's sampling plan, how many
+    have been sampled (a record made) and the actions still open: one GROUP BY query."""
+    conditions = [*_scope(provider, cohort), Enrolment.withdrawn_on.is_(None)]
+    planned = exists().where(
+        SampleItem.enrolment_id == Enrolment.id, SampleItem.removed_at.is_(None)
+    )
+    sampled = exists().where(
+        SampleItem.enrolment_id == Enrolment.id,
+        SampleItem.removed_at.is_(None),
+        SampleItem.recorded_at.is_not(None),
+    )
+    open_actions = (
+        select(func.count(SampleItem.id))
+        .where(
+            SampleItem.enrolment_id == Enrolment.id,
+            SampleItem.outcome == SampleOutcome.NOT_AGREED,
+            SampleItem.closed_at.is_(None),
+        )
+        .correlate(Enrolment)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(
+            User.id,
+            User.name,
+            func.count(Enrolment.id),
+            func.sum(case((planned, 1), else_=0)),
+            func.sum(case((sampled, 1), else_=0)),
+            func.sum(open_actions),
+        )
+        .select_from(Enrolment)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .join(User, User.id == Enrolment.assessor_id)
+        .where(*conditions)
+        .group_by(User.id, User.name)
+        .order_by(User.name, User.id)
+    )
+    return [
+        SamplingCoverage(a, name, int(n), int(p or 0), int(sm or 0), int(o or 0))
+        for a, name, n, p, sm, o in rows
+    ]
