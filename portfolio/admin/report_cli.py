@@ -49,7 +49,8 @@ def _cohort(name: str, provider_name: str | None) -> Cohort:
 def report_command(cohort_name, extension, output, provider_name):
     """Write COHORT's learners and figures, as the provider dashboard shows them."""
     cohort = _cohort(cohort_name, provider_name)
-    found = exports.gather(cohort.provider, DashboardQuery(cohort_id=cohort.id))
+    query = DashboardQuery(cohort_id=cohort.id)
+    found = exports.gather(cohort.provider, query, summaries=extension != "csv")
     exports.record(found, extension, command="report")
     db.session.commit()
     with click.open_file(output, "wb", atomic=output != "-") as out:

@@ -16,7 +16,7 @@ def _export(extension: str):
     if extension == "pdf" and query.cohort_id is None:
         flash("Choose a cohort, then download its PDF report.")
         return redirect(url_for("admin.reports", **query.to_args()) + "#learners")
-    found = exports.gather(provider, query)
+    found = exports.gather(provider, query, summaries=extension != "csv")
     if query.cohort_id is not None and found.cohort is None:
         abort(404)  # not one of this provider's cohorts
     exports.record(found, extension)

@@ -26,8 +26,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from sqlalchemy import select
 
-from ...models import Provider
+from ...extensions import db
+from ...models import Cohort, Provider
 from ...models._types import utcnow
 from ...pdf import renderer
 from .. import audit
@@ -84,30 +86,38 @@ DATE_FORMAT, DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
 
 @dataclass
 class Figures:
-    """What an export shows: the learners the dashboard's filters select (every page of them)
-    and the summaries of the cohorts they are in."""
+    """What an export shows: the learners the dashboard's filters select (every page of them),
+    the one cohort the filters name (if they do), and the summaries of the cohorts shown."""
 
     provider: Provider
     query: DashboardQuery
     rows: list[LearnerRow]
     cohorts: list[CohortSummary]
     made_at: datetime
+    cohort: Cohort | None = None
 
     @property
-    def cohort(self) -> CohortSummary | None:
-        """The one cohort the export is about, when the filters name one."""
-        if self.query.cohort_id is None:
+    def summary(self) -> CohortSummary | None:
+        """The summary of the one cohort the export is about."""
+        if self.cohort is None:
             return None
-        return next((c for c in self.cohorts if c.cohort_id == self.query.cohort_id), None)
+        return next((c for c in self.cohorts if c.cohort_id == self.cohort.id), None)
 
 
-def gather(provider: Provider, query: DashboardQuery) -> Figures:
+def gather(provider: Provider, query: DashboardQuery, *, summaries: bool = True) -> Figures:
+    """The figures an export needs; ``summaries=False`` leaves out the cohorts' summaries (a
+    CSV has no room for them), which cost a query over every learner of the provider."""
     now = utcnow()
+    cohort = None
+    if query.cohort_id is not None:
+        cohort = db.session.scalar(
+            select(Cohort).where(Cohort.id == query.cohort_id, Cohort.provider_id == provider.id)
+        )
     rows = figures.learner_rows(provider, query, page_size=None, now=now)
-    cohorts = figures.cohort_summaries(provider, now=now)
+    cohorts = figures.cohort_summaries(provider, now=now) if summaries else []
     if query.cohort_id is not None:
         cohorts = [c for c in cohorts if c.cohort_id == query.cohort_id]
-    return Figures(provider, query, rows, cohorts, now)
+    return Figures(provider, query, rows, cohorts, now, cohort)
 
 
 def record(found: Figures, extension: str, actor=None, **details) -> None:
@@ -264,7 +274,7 @@ def pdf_report(found: Figures) -> bytes:
     html = render_template(
         "pdf/cohort_report.html",
         provider=found.provider,
-        cohort=found.cohort,
+        cohort=found.summary,
         cohorts=found.cohorts,
         rows=found.rows,
         query=found.query,
