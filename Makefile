@@ -55,10 +55,13 @@ test-sqlite:
 	@echo "== test suite on SQLite =="
 	$(BIN)/pytest
 
+# The second pass runs every test that touches the database directly on PostgreSQL; the browser
+# tests drive the same pages and services through Chromium, which the first pass already proves,
+# so they run once (they are the slowest third of the suite).
 test-postgres:
-	@echo "== test suite on PostgreSQL (Debian's server on loopback) =="
+	@echo "== test suite on PostgreSQL (Debian's server on loopback), browser tests excepted =="
 	@url=$$(scripts/test-postgres start) && \
-		TEST_DATABASE_URL=$$url $(BIN)/pytest; status=$$?; \
+		TEST_DATABASE_URL=$$url $(BIN)/pytest --ignore=tests/browser; status=$$?; \
 		scripts/test-postgres stop; exit $$status
 
 pg-start:
