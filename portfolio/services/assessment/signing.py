@@ -156,29 +156,44 @@ def verify(sign_off: SignOff) -> Verification:
     """Compare the stored document with its digest, with the one rebuilt from the live records,
     and the digest with the one the (keyed, chained) audit trail recorded at signing, so a
     document and digest rewritten together are found too."""
-    intact = document.digest(sign_off.document) == sign_off.sha256
-    try:
-        signed = json.loads(sign_off.document)
-    except ValueError:
-        return Verification(sign_off, False, ["the stored document is not JSON any more"])
-    found = document.differences(signed, document.rebuild(sign_off))
-    audited = _audited_digest(sign_off)
-    if audited is None:
-        found.append("the audit trail has no entry for this sign-off")
-    elif audited != sign_off.sha256:
-        found.append(f"the audit trail recorded SHA-256 {audited} when it was signed")
+    intact, found = check_signed(
+        sign_off.document,
+        sign_off.sha256,
+        lambda: document.rebuild(sign_off),
+        audit=("assessment.signed_off", sign_off.enrolment_id, "sign_off_id", sign_off.id),
+        what=("sign-off", "signed"),
+    )
     return Verification(sign_off, intact, found)
 
 
-def _audited_digest(sign_off: SignOff) -> str | None:
+def check_signed(stored: str, sha256: str, rebuild, *, audit, what) -> tuple[bool, list[str]]:
+    """The checks every signed document gets (a sign-off, a countersignature): does the stored
+    text hash to its digest, what differs from the document ``rebuild()`` makes from the live
+    records, and does the digest match the audit entry ``audit`` = (action, enrolment id,
+    detail naming the row, row id) written when it was signed. ``what`` names it in messages."""
+    intact = document.digest(stored) == sha256
+    try:
+        signed = json.loads(stored)
+    except ValueError:
+        return False, ["the stored document is not JSON any more"]
+    found = document.differences(signed, rebuild())
+    audited = _audited_digest(*audit)
+    if audited is None:
+        found.append(f"the audit trail has no entry for this {what[0]}")
+    elif audited != sha256:
+        found.append(f"the audit trail recorded SHA-256 {audited} when it was {what[1]}")
+    return intact, found
+
+
+def _audited_digest(action: str, enrolment_id: int, detail: str, row_id: int) -> str | None:
     entries = db.session.scalars(
         select(AuditEntry).where(
-            AuditEntry.action == "assessment.signed_off",
+            AuditEntry.action == action,
             AuditEntry.object_type == "Enrolment",
-            AuditEntry.object_id == str(sign_off.enrolment_id),
+            AuditEntry.object_id == str(enrolment_id),
         )
     )
     for entry in entries:
-        if entry.details.get("sign_off_id") == sign_off.id:
+        if entry.details.get(detail) == row_id:
             return entry.details.get("sha256")
     return None

@@ -7,17 +7,16 @@ their full name typed and the declaration accepted; and the IQA may never have m
 in the portfolio. It stores its canonical document (``document``) and SHA-256.
 """
 
-import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
-from ...models import AuditEntry, Countersignature, Enrolment, SampleItem, SignOff, User
+from ...models import Countersignature, Enrolment, SampleItem, SignOff, User
 from ...models._types import utcnow
 from ..assessment import revision, state
-from ..assessment.signing import SignOffProblem, _same_name
+from ..assessment.signing import SignOffProblem, _same_name, check_signed
 from ..audit import record
 from ..notifications import notify
 from ..passwords import check_password
@@ -191,29 +190,16 @@ class Verification:
 def verify(countersignature: Countersignature) -> Verification:
     """As for a sign-off: the stored document against its digest, against one rebuilt from the
     live records (the sign-off's digest among them), and the digest against the audit trail."""
-    intact = document.digest(countersignature.document) == countersignature.sha256
-    try:
-        signed = json.loads(countersignature.document)
-    except ValueError:
-        return Verification(countersignature, False, ["the stored document is not JSON any more"])
-    found = document.differences(signed, document.rebuild(countersignature))
-    audited = _audited_digest(countersignature)
-    if audited is None:
-        found.append("the audit trail has no entry for this countersignature")
-    elif audited != countersignature.sha256:
-        found.append(f"the audit trail recorded SHA-256 {audited} when it was countersigned")
-    return Verification(countersignature, intact, found)
-
-
-def _audited_digest(countersignature: Countersignature) -> str | None:
-    entries = db.session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.action == "quality.countersigned",
-            AuditEntry.object_type == "Enrolment",
-            AuditEntry.object_id == str(countersignature.sign_off.enrolment_id),
-        )
+    intact, found = check_signed(
+        countersignature.document,
+        countersignature.sha256,
+        lambda: document.rebuild(countersignature),
+        audit=(
+            "quality.countersigned",
+            countersignature.sign_off.enrolment_id,
+            "countersignature_id",
+            countersignature.id,
+        ),
+        what=("countersignature", "countersigned"),
     )
-    for entry in entries:
-        if entry.details.get("countersignature_id") == countersignature.id:
-            return entry.details.get("sha256")
-    return None
+    return Verification(countersignature, intact, found)
