@@ -56,6 +56,8 @@ def assess_everything(page, assert_accessible, reject=None, not_yet=None):
             page.locator(f"#outcome-{code}-1").check()
     page.get_by_role("button", name="Save assessment").focus()
     page.keyboard.press("Enter")
+    # saved: the assessor is back on their queue (wait for it before going anywhere else)
+    expect(page).to_have_url(re.compile(r"/caseload/queue$"))
 
 
 def test_the_whole_assessment_journey(new_page, assert_accessible, enrolment):
