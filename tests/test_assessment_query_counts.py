@@ -3,16 +3,13 @@ caseload (issue 8): two learners or eight, each with work assessed, met, waiting
 one signed off. A page that lazy-loads per learner shows up here as a count that grows."""
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 import pytest
 from assessment_helpers import assess, fully_met, sign, submitted
 from conftest import PASSWORD
-from people_helpers import page_text
-from sqlalchemy import event
+from query_counting import Visit, repeated, visit
 
-from portfolio.extensions import db
 from portfolio.services import evidence as evidence_service
 
 PAGES = ("/caseload", "/caseload/queue", "/caseload/queue?learner={learner}")
@@ -22,13 +19,6 @@ PAGES = ("/caseload", "/caseload/queue", "/caseload/queue?learner={learner}")
 class Caseload:
     assessor_email: str
     last_learner_id: int
-
-
-@dataclass
-class Visit:
-    queries: int
-    statements: list[str]
-    page: str
 
 
 def build_caseload(make_user, make_cohort, make_enrolment, learners: int) -> Caseload:
@@ -55,24 +45,6 @@ def build_caseload(make_user, make_cohort, make_enrolment, learners: int) -> Cas
     return Caseload(assessor.email, learner.id)
 
 
-def visit(client, url) -> Visit:
-    """GET ``url`` with an empty session (as each request in production starts), counting the
-    SQL statements it runs."""
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()))
-
-    db.session.remove()  # requests in a test share the test's session and its identity map
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    assert response.status_code == 200, url
-    return Visit(len(statements), statements, page_text(response))
-
-
 def visit_pages(app, caseload: Caseload) -> dict[str, Visit]:
     client = app.test_client()
     sign_in = {"email": caseload.assessor_email, "password": PASSWORD}
@@ -91,12 +63,6 @@ def caseloads(app, make_user, make_cohort, make_enrolment):
     """The pages as the assessor of 2 learners and the assessor of 8 see them."""
     built = {n: build_caseload(make_user, make_cohort, make_enrolment, n) for n in (2, 8)}
     return {n: visit_pages(app, caseload) for n, caseload in built.items()}
-
-
-def repeated(small: Visit, large: Visit) -> list[str]:
-    """The statements the larger caseload ran more often: what to eager-load."""
-    extra = Counter(large.statements) - Counter(small.statements)
-    return [f"{times} x {statement}" for statement, times in extra.items()]
 
 
 @pytest.mark.parametrize("page", PAGES)

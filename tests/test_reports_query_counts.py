@@ -3,15 +3,13 @@ of learners: 3 or 12, at every stage (not started, assessed, waiting, signed off
 withdrawn), over two cohorts. A page that counts in Python or lazy-loads per learner shows up
 here as a count that grows."""
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from assessment_helpers import assess, fully_met, sign, submitted
 from conftest import PASSWORD
-from people_helpers import page_text
-from sqlalchemy import event
+from query_counting import Visit, repeated, visit
 
 from portfolio.extensions import db
 from portfolio.services import withdrawals
@@ -31,13 +29,6 @@ PAGES = (
 class Provider:
     admin_email: str
     cohort_id: int
-
-
-@dataclass
-class Visit:
-    queries: int
-    statements: list[str]
-    page: str
 
 
 def build_provider(make_user, make_cohort, make_enrolment, learners: int) -> Provider:
@@ -69,24 +60,6 @@ def build_provider(make_user, make_cohort, make_enrolment, learners: int) -> Pro
     return Provider(admin.email, cohorts[0].id)
 
 
-def visit(client, url) -> Visit:
-    """GET ``url`` with an empty session (as each request in production starts), counting the
-    SQL statements it runs."""
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()))
-
-    db.session.remove()  # requests in a test share the test's session and its identity map
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    assert response.status_code == 200, url
-    return Visit(len(statements), statements, page_text(response))
-
-
 def visit_pages(app, provider: Provider) -> dict[str, Visit]:
     client = app.test_client()
     response = client.post("/sign-in", data={"email": provider.admin_email, "password": PASSWORD})
@@ -104,12 +77,6 @@ def providers(app, make_user, make_cohort, make_enrolment):
     """The pages as the administrator of 3 learners and of 12 see them."""
     built = {n: build_provider(make_user, make_cohort, make_enrolment, n) for n in (3, 12)}
     return {n: visit_pages(app, provider) for n, provider in built.items()}
-
-
-def repeated(small: Visit, large: Visit) -> list[str]:
-    """The statements the larger provider ran more often: what to aggregate or eager-load."""
-    extra = Counter(large.statements) - Counter(small.statements)
-    return [f"{times} x {statement}" for statement, times in extra.items()]
 
 
 @pytest.mark.parametrize("page", PAGES)
