@@ -36,6 +36,8 @@ $(CSS): node_modules/.installed $(wildcard portfolio/static/scss/*.scss)
 # processes of its own, and stops when the server stops.
 WORKER := $(BIN)/huey_consumer portfolio.tasks.huey -w 2 -k process -m 1
 
+# The address links in mail and PDFs point to when PUBLIC_URL is not set (see README).
+run: export PORTFOLIO_LOCAL_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(FLASK) upgrade
 	$(FLASK) demo --if-empty

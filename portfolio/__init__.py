@@ -17,11 +17,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     config.configure(app, test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if app.config["PROXY_COUNT"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    wrap_wsgi(app)
 
     from .extensions import csrf, db, login_manager, migrate
     from .models._types import render_migration_type
@@ -86,3 +82,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     cli.init_app(app)
     return app
+
+
+def wrap_wsgi(app: Flask) -> None:
+    """Proxy headers are believed only from the configured number of proxies, and the host
+    header never (unless PROXY_TRUST_HOST): links are built from PUBLIC_URL, not from it."""
+    from .public_address import PrefixMiddleware, PublicAddress
+
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        trust_host = hops if app.config["PROXY_TRUST_HOST"] else 0
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=trust_host)
+    prefix = PublicAddress.parse(app.config["PUBLIC_URL"]).prefix
+    if prefix:
+        app.wsgi_app = PrefixMiddleware(app.wsgi_app, prefix)

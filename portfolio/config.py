@@ -14,8 +14,38 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 MAX_UPLOAD_BYTES_DEFAULT = 1024**3  # 1 GiB per file
 
+#: where ``make run`` serves the app; the public address when nothing else is configured
+LOCAL_URL = "http://127.0.0.1:5000"
+#: the host names a local default answers to (a browser may say either)
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "::1"]
+
 DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    #: the site's public address (scheme, host, optional path prefix), e.g.
+    #: ``https://portfolio.example.ac.uk`` or ``https://example.ac.uk/portfolio``. Every link that
+    #: leaves the site (mail, PDFs, the archive manifest, witness links) is built from it, never
+    #: from the request. Unset: PORTFOLIO_LOCAL_URL (which ``make run`` sets) or LOCAL_URL.
+    "PUBLIC_URL": None,
+    #: host names requests may carry (Flask refuses any other with 400); unset: the public
+    #: address's host (and localhost's names when that is the local default)
+    "TRUSTED_HOSTS": None,
+    #: the body any request may send, in bytes; only the upload routes (signed in, allowed) and
+    #: a witness link that has been checked raise it
+    "MAX_FORM_BYTES": 2 * 1024 * 1024,
+    #: trust X-Forwarded-Host from the PROXY_COUNT proxies (off: links never follow it anyway)
+    "PROXY_TRUST_HOST": False,
+    #: a signed-in session ends this many hours after sign-in, however busy (shared computers)
+    "SESSION_MAX_HOURS": 10,
+    #: end a session when its network address changes, not only its browser (a stolen cookie
+    #: then works nowhere else; mobile learners whose address changes sign in again)
+    "SESSION_BIND_ADDRESS": True,
+    #: reset links asked for on the forgotten-password page: per address and per network address
+    "RESET_REQUESTS_PER_HOUR": 3,
+    "RESET_REQUESTS_PER_IP_PER_HOUR": 30,
+    #: wrong passwords re-entered to sign off or countersign, per person, within the window
+    "REAUTH_MAX_FAILURES": 5,
+    #: witness requests a learner may have open (sent, not yet answered, withdrawn or expired)
+    "WITNESS_OPEN_REQUESTS_MAX": 10,
     "CRITERIA_DIR": str(PROJECT_ROOT / "criteria"),
     "FRONTEND_DIR": str(PROJECT_ROOT / "node_modules"),
     "MAX_UPLOAD_BYTES": MAX_UPLOAD_BYTES_DEFAULT,
@@ -43,7 +73,7 @@ DEFAULTS = {
     #: how many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none)
     "PROXY_COUNT": 0,
     #: a signed-in session ends after this many minutes without a request (each one renews it)
-    "SESSION_IDLE_MINUTES": 120,
+    "SESSION_IDLE_MINUTES": 60,
     "SESSION_REFRESH_EACH_REQUEST": True,
     #: the provider's PDF signing key and certificate (PEM); unset: generated into instance/signing
     "PDF_SIGNING_KEY": None,
@@ -84,6 +114,12 @@ ENVIRONMENT = {
     "PDF_SIGNER_NAME": "PDF_SIGNER_NAME",
     "WITNESS_LINK_DAYS": "WITNESS_LINK_DAYS",
     "TASK_QUEUE_URL": "TASK_QUEUE_URL",
+    "PUBLIC_URL": "PUBLIC_URL",
+    "TRUSTED_HOSTS": "TRUSTED_HOSTS",
+    "MAX_FORM_BYTES": "MAX_FORM_BYTES",
+    "PROXY_TRUST_HOST": "PROXY_TRUST_HOST",
+    "SESSION_MAX_HOURS": "SESSION_MAX_HOURS",
+    "SESSION_BIND_ADDRESS": "SESSION_BIND_ADDRESS",
 }
 INTEGER_KEYS = {
     "MAX_UPLOAD_BYTES",
@@ -92,8 +128,12 @@ INTEGER_KEYS = {
     "PROXY_COUNT",
     "SESSION_IDLE_MINUTES",
     "WITNESS_LINK_DAYS",
+    "MAX_FORM_BYTES",
+    "SESSION_MAX_HOURS",
 }
-BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS"}
+BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS", "PROXY_TRUST_HOST", "SESSION_BIND_ADDRESS"}
+#: comma-separated in the environment
+LIST_KEYS = {"TRUSTED_HOSTS"}
 
 
 def instance_path(test_config: dict | None = None) -> str:
@@ -118,6 +158,8 @@ def configure(app, test_config=None):
             value = int(value)
         elif key in BOOLEAN_KEYS:
             value = value.lower() in {"1", "true", "yes", "on"}
+        elif key in LIST_KEYS:
+            value = [part.strip() for part in value.split(",") if part.strip()]
         app.config[key] = normalise_database_url(value) if variable == "DATABASE_URL" else value
     if test_config:
         app.config.from_mapping(test_config)
@@ -125,6 +167,7 @@ def configure(app, test_config=None):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
     if not app.config.get("TASK_QUEUE_URL"):
         app.config["TASK_QUEUE_URL"] = default_task_queue_url(instance)
+    configure_public_address(app.config)
     if app.config["SESSION_COOKIE_SECURE"]:
         app.config["REMEMBER_COOKIE_SECURE"] = True
     # Sessions are permanent (see auth.views.start_session), so this is an idle timeout: Flask
@@ -137,6 +180,25 @@ def configure(app, test_config=None):
     if not app.config.get("MAX_REQUEST_BYTES"):
         app.config["MAX_REQUEST_BYTES"] = 4 * int(app.config["MAX_UPLOAD_BYTES"])
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_REQUEST_BYTES"])
+
+
+def configure_public_address(values) -> None:
+    """Derive the host, path prefix, scheme, trusted hosts and cookie flags from PUBLIC_URL."""
+    from .public_address import PublicAddress
+
+    local = not values.get("PUBLIC_URL")
+    address = PublicAddress.parse(
+        values.get("PUBLIC_URL") or os.environ.get("PORTFOLIO_LOCAL_URL") or LOCAL_URL
+    )
+    values["PUBLIC_URL"] = address.url
+    values["SERVER_NAME"] = address.netloc
+    values["APPLICATION_ROOT"] = address.prefix or "/"
+    values["PREFERRED_URL_SCHEME"] = address.scheme
+    if values.get("TRUSTED_HOSTS") is None:
+        values["TRUSTED_HOSTS"] = [address.hostname] + (LOCAL_HOSTS if local else [])
+    if address.scheme == "https":
+        # Served over HTTPS: no cookie of ours ever travels in clear text.
+        values["SESSION_COOKIE_SECURE"] = True
 
 
 def normalise_database_url(url: str) -> str:

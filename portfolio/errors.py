@@ -25,6 +25,12 @@ MESSAGES = {
         "Each file can be at most {limit}. Make the file smaller or split it, "
         "then upload it again.",
     ),
+    # a body over MAX_FORM_BYTES where no upload was allowed (see services/body_limits.py)
+    "413-form": (
+        "That was more than this page accepts",
+        "A form here can send at most {limit}. If you meant to upload a file, sign in and use "
+        "the page for adding evidence.",
+    ),
     409: ("That can no longer change", "Go back and reload the page to see where things stand."),
     429: ("Too many attempts", "Wait a few minutes before you try again."),
     500: (
@@ -43,10 +49,18 @@ def human_size(size: int) -> str:
 
 
 def render_error(code: int, detail: str | None = None):
-    title, advice = MESSAGES.get(code, MESSAGES[500])
     from flask import current_app
+    from flask.globals import request_ctx
 
-    advice = advice.format(limit=human_size(current_app.config["MAX_UPLOAD_BYTES"]))
+    if request_ctx.url_adapter is None:
+        # A host we do not serve (TRUSTED_HOSTS): no page of ours, no link built from it.
+        return "This site is not served at that address.", code, {"Content-Type": "text/plain"}
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    key = code
+    if code == 413 and (request.max_content_length or 0) < limit:
+        key, limit = "413-form", request.max_content_length
+    title, advice = MESSAGES.get(key, MESSAGES[500])
+    advice = advice.format(limit=human_size(limit))
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error=title, detail=detail or advice), code
     return render_template("error.html", code=code, title=title, advice=detail or advice), code

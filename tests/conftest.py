@@ -45,6 +45,8 @@ def _config(database_url, instance):
         "INSTANCE_PATH": str(instance),
         "EVIDENCE_DIR": str(instance / "evidence"),
         "WTF_CSRF_ENABLED": False,
+        "PUBLIC_URL": "http://localhost",
+        "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],  # the test client's and the live server's
         "TASK_QUEUE_IMMEDIATE": True,  # tasks run inline; tests/test_exports_worker.py uses workers
     }
 

@@ -1,45 +1,40 @@
-"""Just enough of a real SMTP server on loopback for tests of email (smtplib talks to it)."""
+"""A real SMTP server on loopback for tests of email: aiosmtpd, which smtplib talks to."""
 
-import socketserver
-import threading
+import socket
 
-
-class SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP for smtplib: every message received is kept on the server."""
-
-    def handle(self):
-        self.wfile.write(b"220 test ESMTP\r\n")
-        lines, in_data = [], False
-        for line in self.rfile:
-            if in_data:
-                if line.rstrip(b"\r\n") == b".":
-                    self.server.messages.append(b"".join(lines))
-                    lines, in_data = [], False
-                    self.wfile.write(b"250 queued\r\n")
-                else:
-                    lines.append(line[1:] if line.startswith(b"..") else line)
-                continue
-            command = line[:4].upper()
-            if command == b"DATA":
-                in_data = True
-                self.wfile.write(b"354 go ahead\r\n")
-            elif command == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:
-                self.wfile.write(b"250 ok\r\n")
+from aiosmtpd.controller import Controller
 
 
-def start() -> socketserver.ThreadingTCPServer:
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SMTPHandler)
-    server.daemon_threads = True
-    server.messages = []
-    server.thread = threading.Thread(target=server.serve_forever, daemon=True)
-    server.thread.start()
+class Inbox:
+    """aiosmtpd's handler: every message received, as the raw bytes that arrived."""
+
+    def __init__(self):
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(envelope.original_content or envelope.content)
+        return "250 OK"
+
+
+class MailServer:
+    def __init__(self):
+        self.inbox = Inbox()
+        with socket.socket() as probe:  # aiosmtpd wants a port it can connect to at start
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=port)
+        self.server_address = ("127.0.0.1", port)
+
+    @property
+    def messages(self) -> list[bytes]:
+        return self.inbox.messages
+
+
+def start() -> MailServer:
+    server = MailServer()
+    server.controller.start()
     return server
 
 
-def stop(server) -> None:
-    server.shutdown()
-    server.server_close()
-    server.thread.join(timeout=5)
+def stop(server: MailServer) -> None:
+    server.controller.stop()

@@ -290,15 +290,15 @@ def clock(monkeypatch):
     return advance
 
 
-def test_a_session_ends_after_two_hours_without_use_but_not_while_in_use(client, make_user, clock):
+def test_a_session_ends_after_an_hour_without_use_but_not_while_in_use(client, make_user, clock):
     person = make_user("assessor")
     sign_in(client, person.email)
 
-    clock(119)
+    clock(59)
     assert client.get("/caseload").status_code == 200
-    clock(119)  # nearly four hours since signing in, but used two minutes short of two hours ago
+    clock(59)  # nearly two hours since signing in, but used a minute short of an hour ago
     assert client.get("/caseload").status_code == 200
-    clock(121)
+    clock(61)
 
     assert client.get("/caseload").headers["Location"].startswith("/sign-in")
 
@@ -314,12 +314,12 @@ def test_the_idle_time_is_configurable_and_the_sign_in_page_says_so(app_config):
     assert "Signing out ends your sessions on every device." in page
 
 
-def test_the_session_cookie_carries_an_expiry_two_hours_ahead(client, make_user):
+def test_the_session_cookie_carries_an_expiry_an_hour_ahead(client, make_user):
     response = sign_in(client, make_user("iqa").email)
 
     expires = re.search(r"Expires=([^;]+)", response.headers["Set-Cookie"]).group(1)
     left = parsedate_to_datetime(expires) - utcnow()
-    assert timedelta(minutes=119) < left <= timedelta(minutes=120)
+    assert timedelta(minutes=59) < left <= timedelta(minutes=60)
 
 
 def test_signing_out_says_it_signed_you_out_on_every_device(app, client, make_user):

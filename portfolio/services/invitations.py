@@ -9,12 +9,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import OneTimeToken, User
 from ..models._types import utcnow
+from ..public_address import external_url
 from . import audit, mail
 
 INVITATION = "invitation"
@@ -72,9 +73,7 @@ def issue(user: User, purpose: str, *, actor: User | None = None, self_service=F
     )
     db.session.add(row)
     db.session.flush()
-    link = Link(
-        user, url_for(ENDPOINTS[purpose], token=token, _external=True), purpose, row.expires_at
-    )
+    link = Link(user, external_url(ENDPOINTS[purpose], token=token), purpose, row.expires_at)
     link.emailed = mail.configured()
     audit.record(
         "invitation_sent" if purpose == INVITATION else "password_reset_link_sent",

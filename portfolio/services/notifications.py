@@ -8,13 +8,14 @@ notification stays.
 
 import logging
 
-from flask import has_app_context, has_request_context, request
+from flask import has_app_context
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Notification, User
 from ..models._types import utcnow
+from ..public_address import absolute
 from . import mail
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ def notify(user: User | None, kind: str, message: str, link: str = "") -> Notifi
     row = Notification(user=user, kind=kind, message=message, link=link)
     db.session.add(row)
     if has_app_context() and mail.configured():
-        full_link = request.host_url.rstrip("/") + link if has_request_context() and link else link
+        full_link = absolute(link)
         db.session.info.setdefault(OUTBOX, []).append((user.email, message, full_link))
     return row
 

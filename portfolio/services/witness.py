@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import event, func, select, update
 from werkzeug.datastructures import FileStorage
 
@@ -34,6 +34,7 @@ from ..models import (
     WitnessRequest,
 )
 from ..models._types import utcnow
+from ..public_address import external_url
 from ..storage import get_storage
 from . import evidence_files, mail, uploads
 from .assessment import revision, state
@@ -86,7 +87,7 @@ def _lifetime() -> timedelta:
 
 
 def link_url(token: str) -> str:
-    return url_for("witness.give", token=token, _external=True)
+    return external_url("witness.give", token=token)
 
 
 # ------------------------------------------------------------------------------ asking for it
