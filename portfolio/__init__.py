@@ -35,11 +35,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from . import assets, errors, navigation, security, tasks
-    from .auth import sessions  # noqa: F401  (registers the user loader)
+    from .auth import sessions  # the user loader, and when a session ends
     from .services import markdown, uploads
 
     assets.init_app(app)
     security.init_app(app)
+    sessions.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
     markdown.init_app(app)

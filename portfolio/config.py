@@ -170,7 +170,7 @@ def configure(app, test_config=None):
     configure_public_address(app.config)
     if app.config["SESSION_COOKIE_SECURE"]:
         app.config["REMEMBER_COOKIE_SECURE"] = True
-    # Sessions are permanent (see auth.views.start_session), so this is an idle timeout: Flask
+    # Sessions are permanent (see auth/sessions.py), so this is an idle timeout: Flask
     # refuses a session cookie signed longer ago than this, and re-signs it on every request.
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
         minutes=int(app.config["SESSION_IDLE_MINUTES"])

@@ -27,4 +27,6 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.sign_in"
 login_manager.login_message = "Please sign in to see that page."
-login_manager.session_protection = "strong"
+# Flask-Login's "strong" protection skips permanent sessions, which ours all are:
+# auth/sessions.py binds each session to its browser and network address instead.
+login_manager.session_protection = None

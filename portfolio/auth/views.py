@@ -1,4 +1,7 @@
-"""Sign in, sign out, and the home page each role lands on."""
+"""Sign in, sign out, your account, and the home page each role lands on."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -10,26 +13,19 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from ..models import Role
 from ..services import accounts, sign_in_limits
 from ..services.problems import Problem, attach
+from . import sessions
 from .forms import ChangePasswordForm, SignInForm
 from .next_page import safe_next
 
 bp = Blueprint("auth", __name__)
 
+UK = ZoneInfo("Europe/London")
 WRONG = "The email address or password is not right. Check them and try again."
-
-
-def start_session(user) -> None:
-    """A new session for a newly signed-in person: nothing from before survives. It is
-    permanent, so it ends after SESSION_IDLE_MINUTES without a request rather than when the
-    browser closes (which many never do)."""
-    session.clear()
-    session.permanent = True
-    login_user(user)
 
 
 def _idle_time() -> str:
@@ -61,7 +57,7 @@ def sign_in():
             )
             return _sign_in_page(form, blocked=message), 429
         if result.user is not None:
-            start_session(result.user)
+            sessions.start(result.user)
             return redirect(safe_next(request.args.get("next")) or url_for("auth.home"))
         form.password.errors.append(WRONG)
     return _sign_in_page(form)
@@ -97,6 +93,31 @@ def home():
     return render_template("auth/no_role.html")
 
 
+@bp.get("/account")
+@login_required
+def account():
+    """Who you are signed in as, how long this session lasts, and the way to end the others."""
+    signed_in_at = datetime.fromtimestamp(session[sessions.SIGNED_IN_AT], UK)
+    hours = int(current_app.config["SESSION_MAX_HOURS"])
+    return render_template(
+        "auth/account.html",
+        signed_in_at=signed_in_at,
+        ends_at=signed_in_at + timedelta(hours=hours),
+        idle_time=_idle_time(),
+    )
+
+
+@bp.post("/account/sign-out-elsewhere")
+@login_required
+def sign_out_elsewhere():
+    sessions.end_everywhere_else(current_user._get_current_object())
+    flash(
+        "You have been signed out on every other device and browser. You are still signed in here.",
+        "success",
+    )
+    return redirect(url_for("auth.account"))
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
@@ -108,7 +129,7 @@ def change_password():
         except Problem as problem:
             attach(form, problem)
         else:
-            start_session(user)
+            sessions.start(user, signed_in_at=session.get(sessions.SIGNED_IN_AT))
             flash("Your password has changed. You have been signed out everywhere else.", "success")
             return redirect(url_for("auth.home"))
     return render_template("auth/change_password.html", form=form)

@@ -82,6 +82,8 @@ LABELS = {
     "password_set_at_command_line": "Password set at the command line",
     "password_reset": "Password reset",
     "password_changed": "Password changed",
+    "signed_out_elsewhere": "Signed out on every other device",
+    "session_ended": "Session ended (too old, or used from elsewhere)",
     "person_added": "Person added",
     "roles_changed": "Roles changed",
     "person_deactivated": "Person deactivated",

@@ -111,3 +111,26 @@ def test_signing_out_ends_the_session(page, make_user):
     expect(page.get_by_text("You have signed out.")).to_be_visible()
     page.goto("/caseload")
     expect(page).to_have_url(re.compile(r"/sign-in\?next="))
+
+
+def test_a_person_signs_out_everywhere_else_from_their_account_page(
+    page, new_page, assert_accessible, make_user
+):
+    person = make_user("assessor", name="Asha Assessor")
+    other_device = new_page()
+    sign_in(other_device, person.email, PASSWORD)
+    expect(other_device).to_have_url(re.compile(r"/caseload$"))
+    sign_in(page, person.email, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/caseload$"))
+
+    page.get_by_role("link", name=re.compile("your account")).click()
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out everywhere else").click()
+
+    expect(page.get_by_text("You have been signed out on every other device")).to_be_visible()
+    assert_accessible(page)
+    other_device.goto("/caseload")
+    expect(other_device).to_have_url(re.compile(r"/sign-in\?next="))
+    page.goto("/caseload")
+    expect(page).to_have_url(re.compile(r"/caseload$"))
