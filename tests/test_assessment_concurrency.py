@@ -2,11 +2,10 @@
 told and shown the current state. Runs on SQLite and, under ``make test``, on PostgreSQL, with
 real separate connections (one app context, so one session and connection, per thread)."""
 
-import threading
-
 import pytest
 from assessment_helpers import ALL_RULES, assess, fully_met, submitted
 from people_helpers import PASSWORD, page_text
+from racing import race
 
 from portfolio.extensions import db
 from portfolio.models import Enrolment, Evidence, EvidenceReview, Judgement, Outcome, SignOff, User
@@ -18,31 +17,6 @@ from portfolio.services.assessment.revision import Conflict
 @pytest.fixture
 def enrolment(make_enrolment):
     return make_enrolment()
-
-
-def race(app, *actions):
-    """Run each action in its own thread, with its own app context (its own session and
-    database connection), released together; returns what each returned or raised."""
-    start = threading.Barrier(len(actions))
-    results = [None] * len(actions)
-
-    def run(index, action):
-        with app.app_context():
-            start.wait()
-            try:
-                results[index] = action()
-            except Exception as error:  # noqa: BLE001 - the outcome is what we compare
-                db.session.rollback()
-                results[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_two_sign_offs_racing_produce_exactly_one(app, enrolment):

@@ -2,6 +2,7 @@
 
 import os
 import uuid
+from datetime import UTC, date, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -11,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from portfolio import create_app
 from portfolio.extensions import db
-from portfolio.models import Standard
+from portfolio.models import Cohort, Enrolment, Provider, Standard, User
 
 
 @pytest.fixture
@@ -71,3 +72,52 @@ def test_migrations_build_exactly_the_schema_the_models_describe(fresh_app):
         )
         differences = compare_metadata(context, db.metadata)
     assert differences == [], f"models and migrations differ; run `flask db migrate`: {differences}"
+
+
+def test_upgrade_stops_and_names_evidence_whose_history_forked_before_it_could_not(fresh_app):
+    """Before 0007 two clicks could start two next versions of one piece of evidence; the
+    upgrade that forbids that names them rather than choosing which one the learner keeps."""
+    runner = fresh_app.test_cli_runner()
+    assert runner.invoke(args=["upgrade"]).exit_code == 0
+    with fresh_app.app_context():
+        provider = Provider(name="Northfield Youth Trust")
+        learner = User(provider=provider, email="sam@example.org", name="Sam Learner")
+        cohort = Cohort(
+            provider=provider,
+            standard=db.session.scalars(db.select(Standard)).one(),
+            name="2026",
+            start_date=date(2026, 9, 1),
+            planned_end_date=date(2027, 7, 31),
+        )
+        db.session.add(Enrolment(cohort=cohort, learner=learner))
+        db.session.commit()
+        enrolment_id = db.session.scalars(db.select(Enrolment.id)).one()
+        db.session.remove()
+    assert runner.invoke(args=["db", "downgrade", "0006"]).exit_code == 0
+    with fresh_app.app_context():
+        insert = text(
+            "INSERT INTO evidence (id, enrolment_id, previous_id, version, status, title, "
+            "activity_date, method, account_md, created_at, updated_at, declaration_name, "
+            "declaration_text) VALUES (:id, :enrolment_id, :previous_id, :version, :status, "
+            "'Planning meeting', '2026-10-01', 'observation', '', :now, :now, '', '')"
+        )
+        now = datetime.now(UTC)
+        for row in [
+            {"id": 1, "previous_id": None, "version": 1, "status": "submitted"},
+            {"id": 2, "previous_id": 1, "version": 2, "status": "draft"},
+            {"id": 3, "previous_id": 1, "version": 2, "status": "draft"},  # the second click
+        ]:
+            db.session.execute(insert, {**row, "enrolment_id": enrolment_id, "now": now})
+        db.session.commit()
+        db.session.remove()
+
+    refused = runner.invoke(args=["db", "upgrade"])
+
+    assert refused.exit_code != 0
+    assert "Some evidence has more than one next version" in refused.output
+    assert "evidence 1 (2 of them)" in refused.output
+    with fresh_app.app_context():
+        db.session.execute(text("DELETE FROM evidence WHERE id = 3"))
+        db.session.commit()
+        db.session.remove()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0

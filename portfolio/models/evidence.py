@@ -59,7 +59,11 @@ class EvidenceStatus(enum.StrEnum):
 class Evidence(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id"), index=True)
-    previous_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"), default=None)
+    #: unique: a version has at most one next version, so two clicks on "Make a new version"
+    #: cannot fork the history (services/evidence.py revise)
+    previous_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence.id"), default=None, index=True, unique=True
+    )
     version: Mapped[int] = mapped_column(default=1)
     status: Mapped[EvidenceStatus] = mapped_column(
         str_enum(EvidenceStatus), default=EvidenceStatus.DRAFT

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import (
@@ -44,6 +45,18 @@ LOCAL_TIME = ZoneInfo("Europe/London")
 class EvidenceProblem(Problem):
     """A rule a change to evidence breaks, as a sentence for the learner; ``field`` is the form
     field it belongs to, if any."""
+
+
+class AlreadyRevised(EvidenceProblem):
+    """Someone (the same learner, clicking twice) started the next version first: ``newer``
+    is that version, to point them to."""
+
+    def __init__(self, newer: Evidence):
+        super().__init__(
+            "A new version of this evidence has already been started, so no other was made. "
+            f"Open version {newer.version} to carry on with it."
+        )
+        self.newer = newer
 
 
 class EvidenceFrozen(EvidenceProblem):
@@ -303,8 +316,8 @@ def revise(evidence: Evidence) -> Evidence:
     if evidence.is_draft:
         raise EvidenceProblem("This version is still a draft, so you can change it directly.")
     require_open(evidence.enrolment)
-    if newer_version(evidence) is not None:
-        raise EvidenceProblem("There is already a newer version of this evidence.")
+    if (newer := newer_version(evidence)) is not None:
+        raise AlreadyRevised(newer)
     draft = Evidence(
         enrolment=evidence.enrolment,
         previous=evidence,
@@ -342,15 +355,24 @@ def revise(evidence: Evidence) -> Evidence:
     draft.mappings = [
         Mapping(criterion=m.criterion, justification=m.justification) for m in evidence.mappings
     ]
-    db.session.add(draft)
-    db.session.flush()
-    record(
-        "evidence.revised",
-        draft,
-        provider_id=provider_id(evidence),
-        previous_id=evidence.id,
-        version=draft.version,
-    )
+    # Two requests at once both pass the check above; the unique index on previous_id lets
+    # only one insert. The audit entry is inside the savepoint too: on SQLite, releasing the
+    # outermost savepoint commits, and the draft must not be committed without its entry.
+    try:
+        with db.session.begin_nested():
+            db.session.add(draft)
+            db.session.flush()
+            record(
+                "evidence.revised",
+                draft,
+                provider_id=provider_id(evidence),
+                previous_id=evidence.id,
+                version=draft.version,
+            )
+    except IntegrityError:
+        if (newer := newer_version(evidence)) is None:
+            raise  # some other rule broken: not the race this guards against
+        raise AlreadyRevised(newer) from None
     db.session.commit()
     return draft
 
