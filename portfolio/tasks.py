@@ -11,21 +11,33 @@ configuration ``create_app`` will read (defaults, ``instance/config.py``, ``TASK
 ``create_app`` then binds the queue to the app's own settings: the web process (or a test)
 may point it elsewhere, while a worker whose app disagrees with the queue it consumes stops
 with an error rather than read one queue and write another.
+
+Huey's messages are pickles, and unpickling runs code, so whoever can write to the queue's store
+(a Redis server on the network) could run code on every worker. Each message therefore carries
+an HMAC under a key derived from ``SECRET_KEY``, checked before anything is unpickled; a message
+that fails the check is dropped and logged. Rotating ``SECRET_KEY`` drops the tasks still queued
+under the old key (their exports fail as abandoned and can be asked for again).
 """
 
+import hashlib
+import hmac
+import logging
 import os
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import flask
 from huey import Huey
+from huey.serializer import Serializer
 from huey.storage import RedisStorage, SqliteStorage
 
 from . import config
 
 NAME = "portfolio"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -39,15 +51,81 @@ class QueueSettings:
         return cls(url, bool(values.get("TASK_QUEUE_IMMEDIATE")))
 
 
-def configured_settings() -> QueueSettings:
-    """The queue settings ``create_app()`` will read, read without an app."""
-    instance = config.instance_path()
-    values = flask.Config(instance)
+def _configured_values() -> flask.Config:
+    """The configuration ``create_app()`` will read, as far as the queue needs it, without an
+    app: defaults, ``instance/config.py``, then the environment."""
+    values = flask.Config(config.instance_path())
     values.from_mapping(config.DEFAULTS)
     values.from_pyfile("config.py", silent=True)
-    if os.environ.get("TASK_QUEUE_URL"):
-        values["TASK_QUEUE_URL"] = os.environ["TASK_QUEUE_URL"]
-    return QueueSettings.of(values, instance)
+    for variable in ("TASK_QUEUE_URL", "SECRET_KEY"):
+        if os.environ.get(variable):
+            values[variable] = os.environ[variable]
+    return values
+
+
+def configured_settings() -> QueueSettings:
+    """The queue settings ``create_app()`` will read, read without an app."""
+    values = _configured_values()
+    return QueueSettings.of(values, values.root_path)
+
+
+# ------------------------------------------------------------------ signed task messages
+
+_LABEL = b"NOS evidence portfolio: task queue messages, version 1"
+
+
+class UnsignedMessage(ValueError):
+    """A task message without this site's signature: never unpickled."""
+
+
+class SignedMessages(Serializer):
+    """Huey's pickled messages behind an HMAC-SHA256 of the pickle, under a key derived with a
+    fixed label from ``SECRET_KEY`` (so the key signs nothing else).
+
+    ``secret_key`` None: the key ``create_app`` generates into the instance folder, read when a
+    message is first signed or checked (the file may not exist when this module is imported).
+    """
+
+    def __init__(self, secret_key: str | None):
+        super().__init__()
+        self.secret_key = secret_key
+
+    @cached_property
+    def _key(self) -> bytes:
+        secret = self.secret_key or config.instance_secret_key(Path(config.instance_path()))
+        return hmac.new(secret.encode(), _LABEL, hashlib.sha256).digest()
+
+    def _signature(self, message: bytes) -> bytes:
+        return hmac.new(self._key, message, hashlib.sha256).digest()
+
+    def _serialize(self, data) -> bytes:
+        message = super()._serialize(data)
+        return self._signature(message) + message
+
+    def _deserialize(self, data: bytes):
+        size = hashlib.sha256().digest_size
+        signature, message = data[:size], data[size:]
+        if not hmac.compare_digest(signature, self._signature(message)):
+            log.error(
+                "Dropped a task message that was not signed with this site's key: someone who "
+                "can write to the task queue (TASK_QUEUE_URL) tried to run code on the workers, "
+                "or a web server and a worker have different SECRET_KEYs."
+            )
+            raise UnsignedMessage("a task message without this site's signature")
+        return super()._deserialize(message)
+
+
+class _Queue(Huey):
+    """Huey, whose worker drops a message that fails the signature check.
+
+    The store has already removed the message when it is checked, so the worker goes on to the
+    next one (Huey's own schedule reader logs the failure and skips the message, too)."""
+
+    def dequeue(self):
+        try:
+            return super().dequeue()
+        except UnsignedMessage:
+            return None  # the serializer has said why
 
 
 class _SqliteStorage(SqliteStorage):
@@ -76,25 +154,29 @@ def _storage(url: str) -> tuple[type, dict]:
     )
 
 
-def _make_huey(settings: QueueSettings) -> Huey:
+def _make_huey(settings: QueueSettings, secret_key: str | None) -> Huey:
     storage_class, options = _storage(settings.url)
-    return Huey(
+    return _Queue(
         NAME,
         results=False,  # progress and outcome live in the database, not in Huey's result store
         immediate=settings.immediate,
         storage_class=storage_class,
+        serializer=SignedMessages(secret_key),
         **options,
     )
 
 
-_bound = configured_settings()
-huey = _make_huey(_bound)
+_configured = _configured_values()
+_bound = QueueSettings.of(_configured, _configured.root_path)
+huey = _make_huey(_bound, _configured.get("SECRET_KEY"))
 _in_worker = False
 
 
 def init_app(app) -> None:
-    """Called by ``create_app``: point the queue at the app's settings."""
+    """Called by ``create_app``: point the queue at the app's settings and sign with its key."""
     bind(QueueSettings.of(app.config, app.instance_path))
+    if huey.serializer.secret_key != app.config["SECRET_KEY"]:
+        huey.serializer = SignedMessages(app.config["SECRET_KEY"])
 
 
 def bind(settings: QueueSettings) -> None:
@@ -162,3 +244,28 @@ def run_export(export_id: int) -> None:
     # A fresh app context: its own database session, as on a worker, even when run inline.
     with _app().app_context():
         jobs.run(export_id)
+
+
+@huey.task(retries=3, retry_delay=60)
+def send_mail(to: str, subject: str, body: str) -> None:
+    """Send one email (services/mail.py), so no request waits for the mail server; a server
+    that is down is tried again three times, a minute apart."""
+    from .services import mail
+
+    with _app().app_context():
+        try:
+            mail.send(to, subject, body)
+        except OSError as error:  # smtplib's errors are OSErrors too
+            log.error("Could not email %s: %s", to, error)
+            raise
+
+
+@huey.task()
+def send_reset_link(email: str) -> None:
+    """Look up an address typed on the forgotten-password page and mail its person a reset
+    link (services/accounts.py): on a worker, so the page takes as long for an address that
+    has no account as for one that has."""
+    from .services import accounts
+
+    with _app().app_context():
+        accounts.send_reset_link(email)

@@ -1,8 +1,9 @@
 """Pages behind the single-use links: set a password from an invitation, reset a forgotten one."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 
-from ..services import accounts, invitations, mail
+from ..errors import render_error
+from ..services import accounts, invitations, mail, sign_in_limits
 from ..services.problems import Problem, attach
 from .forms import ForgotPasswordForm, SetPasswordForm
 from .views import bp
@@ -38,8 +39,14 @@ def reset_password(token):
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        accounts.request_reset(form.email.data)
-        # The same answer whether or not the address has an account.
+        if wait := accounts.request_reset(form.email.data, request.remote_addr or ""):
+            minutes = sign_in_limits.minutes(wait)
+            return render_error(
+                429,
+                "Too many password resets were asked for from your network. Wait "
+                f"{minutes} minute{'s' if minutes != 1 else ''}, then try again.",
+            )
+        # The same answer whether or not the address has an account, or is over its limit.
         return render_template(
             "auth/reset_requested.html", email=form.email.data.strip(), emailed=mail.configured()
         )

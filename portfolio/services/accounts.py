@@ -4,6 +4,7 @@ Setting or changing a password gives the person a new session token, which ends 
 session they had (see ``auth/sessions.py``).
 """
 
+import logging
 import secrets
 from dataclasses import dataclass
 from functools import cache
@@ -16,15 +17,13 @@ from .passwords import check_password, hash_password, password_problem
 from .people import find_by_email, normalise_email
 from .problems import Problem
 
+log = logging.getLogger(__name__)
+
 
 @cache
 def _nobody() -> str:
     """Checked against when the email is unknown, so that takes as long as a known address."""
     return hash_password(secrets.token_hex(16))
-
-
-#: Reset links one address may be sent in an hour, so nobody can flood someone's inbox.
-RESETS_PER_HOUR = 3
 
 
 @dataclass
@@ -94,9 +93,36 @@ def change_password(user: User, current: str, password: str, confirm: str) -> No
     db.session.commit()
 
 
-def request_reset(email: str) -> invitations.Link | None:
-    """Email a reset link if an active person has this address. The caller must answer the same
-    way either way, so nobody learns which addresses have accounts.
+def request_reset(email: str, ip: str) -> int:
+    """Take a request from the forgotten-password page: 0 once it is taken, or the seconds to
+    wait when ``ip`` has asked too often (the page may say so: that is about the network, not
+    the address).
+
+    The caller must answer the same way whether or not the address has an account, and this
+    does the same work either way: it counts, records and queues a task without looking the
+    address up, so even the time it takes says nothing. A worker looks it up and sends the link
+    (``send_reset_link``). Over the address's own limit nothing is queued, and the page still
+    answers as usual.
+    """
+    email = normalise_email(email)
+    if wait := sign_in_limits.reset_wait(ip):
+        log.warning("Refused a password reset request from %s: too many from there", ip)
+        return wait
+    allowed = sign_in_limits.reset_allowed_for(email)
+    sign_in_limits.record_reset_request(email, ip, allowed)
+    db.session.commit()
+    if allowed and mail.configured():
+        from .. import tasks
+
+        try:
+            tasks.send_reset_link(email)
+        except Exception:  # noqa: BLE001 - the queue is down: the person can ask again
+            log.exception("could not queue a password reset link")
+    return 0
+
+
+def send_reset_link(email: str) -> invitations.Link | None:
+    """On a worker: email a reset link if an active person has this address.
 
     Without a mail server nobody would receive the link, so none is made (and nothing logged):
     the page tells the person to ask their administrator, whose link this can never cancel.
@@ -104,6 +130,6 @@ def request_reset(email: str) -> invitations.Link | None:
     if not mail.configured():
         return None
     user = find_by_email(email)
-    if user is None or not user.active or invitations.recent_resets(user) >= RESETS_PER_HOUR:
+    if user is None or not user.active:
         return None
     return invitations.issue(user, invitations.RESET, self_service=True)

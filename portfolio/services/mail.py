@@ -1,4 +1,9 @@
-"""Outgoing email through SMTP, used only when ``MAIL_SERVER`` is configured."""
+"""Outgoing email through SMTP, used only when ``MAIL_SERVER`` is configured.
+
+Code that has something to say calls ``send_later`` once its change is committed: a worker
+sends the email (``tasks.send_mail``), so a slow or unreachable mail server never holds up a
+request, and nobody is told about a change that was then rolled back.
+"""
 
 import smtplib
 from email.message import EmailMessage
@@ -10,8 +15,17 @@ def configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
+def send_later(to: str, subject: str, body: str) -> None:
+    """Queue a plain-text email for a worker to send; raises when the task queue cannot be
+    reached (the caller logs it and carries on: its change is already committed)."""
+    from .. import tasks
+
+    tasks.send_mail(to, subject, body)
+
+
 def send(to: str, subject: str, body: str) -> None:
-    """Send a plain-text email; raises ``OSError``/``smtplib.SMTPException`` on failure."""
+    """Send a plain-text email now (a worker does, see ``send_later``); raises ``OSError``
+    (``smtplib``'s errors are OSErrors too) on failure."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]

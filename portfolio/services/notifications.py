@@ -1,9 +1,9 @@
 """Tell people about their work: a row they see in the app (every worker process sees it) and,
-when a mail server is configured, an email sent once the change that caused it is committed.
+when a mail server is configured, an email queued once the change that caused it is committed.
 
-Email goes after the commit so nobody is told about something that was then rolled back, and a
-mail server that is down never undoes the change: the failure is logged and the in-app
-notification stays.
+Email is queued after the commit so nobody is told about something that was then rolled back,
+and a worker sends it, so a mail server that is down never slows or undoes the change: the
+failure is logged and the in-app notification stays.
 """
 
 import logging
@@ -64,13 +64,13 @@ def mark_all_read(user: User) -> int:
 
 
 @event.listens_for(Session, "after_commit")
-def _send_outbox(session):
+def _queue_outbox(session):
     for address, message, link in session.info.pop(OUTBOX, []):
         body = f"{message}\n\n{link}" if link else message
         try:
-            mail.send(address, "NOS evidence portfolio: " + message[:60], body)
-        except Exception:  # noqa: BLE001 - any mail failure: log it, keep the notification
-            log.exception("could not email a notification to %s", address)
+            mail.send_later(address, "NOS evidence portfolio: " + message[:60], body)
+        except Exception:  # noqa: BLE001 - the queue is down: log it, keep the notification
+            log.exception("could not queue an email of a notification to %s", address)
 
 
 @event.listens_for(Session, "after_rollback")

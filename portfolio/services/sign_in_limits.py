@@ -1,19 +1,31 @@
-"""Limits on failed sign-ins, kept in the database so they hold across worker processes.
+"""Limits on guessing and flooding, kept in the database so they hold across worker processes:
+failed sign-ins and forgotten-password requests.
 
 A person (an email address) gets ``SIGNIN_MAX_FAILURES`` failures within
 ``SIGNIN_WINDOW_SECONDS``; one network address gets ``SIGNIN_MAX_FAILURES_PER_IP`` (four times
 as many by default, because a college's learners often share one address).
+The forgotten-password page takes ``RESET_REQUESTS_PER_HOUR`` requests for one address and
+``RESET_REQUESTS_PER_IP_PER_HOUR`` from one network address.
+
+Sign-ins are counted in their own table; requests are counted from the audit entries
+they leave (as witness links are), so every one of them is on the record as well.
 """
 
 import math
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 
 from ..extensions import db
-from ..models import SignInAttempt
+from ..models import AuditEntry, SignInAttempt
 from ..models._types import utcnow
+from . import audit
+
+#: the audit entries of forgotten-password requests (queued for a worker, or over the address's
+#: limit and so not)
+RESET_REQUESTED = "password_reset_requested"
+RESET_REQUEST_OVER_LIMIT = "password_reset_request_over_limit"
 
 
 def _window() -> timedelta:
@@ -26,6 +38,17 @@ def _limits() -> tuple[int, int]:
     return per_email, per_ip
 
 
+def _wait(times: Select, limit: int, window: timedelta, now) -> int:
+    """0 when fewer than ``limit`` of the moments ``times`` selects (those within ``window``)
+    have passed; otherwise the seconds until the one that must expire first has left it."""
+    count = db.session.scalar(select(func.count()).select_from(times.subquery()))
+    if count < limit:
+        return 0
+    at = times.selected_columns[0]
+    freed_at = db.session.scalar(times.order_by(at.desc()).offset(limit - 1).limit(1))
+    return max(1, math.ceil((freed_at + window - now).total_seconds()))
+
+
 def seconds_to_wait(email: str, ip: str) -> int:
     """0 when a sign-in may be tried now; otherwise how long until the oldest counted failure
     leaves the window."""
@@ -36,13 +59,7 @@ def seconds_to_wait(email: str, ip: str) -> int:
     for column, value, limit in ((SignInAttempt.email, email, per_email),
                                  (SignInAttempt.ip, ip, per_ip)):  # fmt: skip
         recent = select(SignInAttempt.at).where(column == value, SignInAttempt.at > since)
-        count = db.session.scalar(select(func.count()).select_from(recent.subquery()))
-        if count >= limit:
-            # The failure that must expire before the count drops below the limit.
-            freed_at = db.session.scalar(
-                recent.order_by(SignInAttempt.at.desc()).offset(limit - 1).limit(1)
-            )
-            wait = max(wait, math.ceil((freed_at + _window() - now).total_seconds()))
+        wait = max(wait, _wait(recent, limit, _window(), now))
     return wait
 
 
@@ -58,3 +75,38 @@ def forget_failures(email: str) -> None:
     """A successful sign-in clears that person's failures (not the address's)."""
     db.session.execute(delete(SignInAttempt).where(SignInAttempt.email == email))
     db.session.execute(delete(SignInAttempt).where(SignInAttempt.at < utcnow() - 2 * _window()))
+
+
+# ------------------------------------------------------------ the forgotten-password page
+
+_HOUR = timedelta(hours=1)
+
+
+def reset_wait(ip: str) -> int:
+    """0 when the forgotten-password page takes a request from ``ip`` now; otherwise how long
+    until the oldest counted request leaves the hour."""
+    now = utcnow()
+    requests = select(AuditEntry.at).where(
+        AuditEntry.action.in_([RESET_REQUESTED, RESET_REQUEST_OVER_LIMIT]),
+        AuditEntry.at > now - _HOUR,
+        AuditEntry.details["ip"].as_string() == ip,
+    )
+    return _wait(requests, int(current_app.config["RESET_REQUESTS_PER_IP_PER_HOUR"]), _HOUR, now)
+
+
+def reset_allowed_for(email: str) -> bool:
+    """Whether a reset link may be sent to ``email`` now: fewer than ``RESET_REQUESTS_PER_HOUR``
+    were in the last hour, so nobody can flood someone's inbox. Counted for every address,
+    whether or not it has an account, so the answer says nothing about that."""
+    sent = select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == RESET_REQUESTED,
+        AuditEntry.at > utcnow() - _HOUR,
+        AuditEntry.details["email"].as_string() == email,
+    )
+    return db.session.scalar(sent) < int(current_app.config["RESET_REQUESTS_PER_HOUR"])
+
+
+def record_reset_request(email: str, ip: str, allowed: bool) -> None:
+    """Add the audit entry of a forgotten-password request, which both limits count; the
+    caller commits it."""
+    audit.record(RESET_REQUESTED if allowed else RESET_REQUEST_OVER_LIMIT, email=email, ip=ip)
