@@ -3,17 +3,30 @@ sign-off is of exactly what the assessor was shown."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, StopValidation
+
+from ..services.assessment.revision import OUT_OF_DATE
+
+
+def _sent_revision(field) -> int | None:
+    """The revision the page sent. Not ``field.data``: a form missing the field keeps the
+    current revision the view passed in, which would let it pass the compare-and-set."""
+    try:
+        return int((field.raw_data or [""])[0])
+    except ValueError:
+        return None
+
+
+def _revision_sent(form, field) -> None:
+    if _sent_revision(field) is None:
+        raise StopValidation(OUT_OF_DATE)
 
 
 class _Revisioned(FlaskForm):
-    revision = HiddenField()
+    revision = HiddenField(validators=[_revision_sent])
 
     def seen(self) -> int | None:
-        try:
-            return int(self.revision.data)
-        except (TypeError, ValueError):
-            return None
+        return _sent_revision(self.revision)
 
 
 class SignOffForm(_Revisioned):

@@ -23,11 +23,25 @@ class Conflict(Problem):
         )
 
 
+#: what a form that sent no revision (or something other than a number) is told
+OUT_OF_DATE = (
+    "This page is out of date, so nothing you sent was saved. Reload the page, check what it "
+    "shows, then try again."
+)
+
+
+class PageOutOfDate(Conflict):
+    """The form said nothing about what it showed: an old copy of the page, or not ours."""
+
+    def __init__(self):
+        Problem.__init__(self, OUT_OF_DATE)
+
+
 def advance(enrolment: Enrolment, seen: int | None) -> int:
     """Move the revision on from ``seen`` (what the person's page showed), or refuse with
     ``Conflict``: also when the page said nothing (``None``), so no form can skip the check."""
-    if not isinstance(seen, int):
-        raise Conflict()
+    if not isinstance(seen, int) or isinstance(seen, bool):
+        raise PageOutOfDate()
     return _move(enrolment, (Enrolment.id == enrolment.id) & (Enrolment.revision == seen))
 
 
