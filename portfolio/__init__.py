@@ -31,16 +31,20 @@ def create_app(test_config: dict | None = None) -> Flask:
         compare_type=True,
         render_item=render_migration_type,
     )
-    csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import assets, errors, navigation, security, tasks
+    from . import assets, body_limits, errors, navigation, security, tasks
     from .auth import sessions  # the user loader, and when a session ends
     from .services import markdown, uploads
 
+    # Before-request hooks run in this order: a session that has ended ends before anything
+    # else; then the route decides how large a body it takes; only then does CSRF read it.
+    sessions.init_app(app)
+    body_limits.init_app(app)
+    csrf.init_app(app)
+
     assets.init_app(app)
     security.init_app(app)
-    sessions.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
     markdown.init_app(app)

@@ -179,7 +179,8 @@ def configure(app, test_config=None):
     # several files in one request; each file is held to MAX_UPLOAD_BYTES as it streams in.
     if not app.config.get("MAX_REQUEST_BYTES"):
         app.config["MAX_REQUEST_BYTES"] = 4 * int(app.config["MAX_UPLOAD_BYTES"])
-    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_REQUEST_BYTES"])
+    # The body any route accepts; upload routes raise it per request (body_limits.py).
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_FORM_BYTES"])
 
 
 def configure_public_address(values) -> None:

@@ -9,10 +9,11 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
 from .. import policy
+from ..body_limits import large_body, when_allowed
 from ..errors import human_size, render_error
 from ..extensions import db
 from ..files.views import receives_original
-from ..models import Evidence, EvidenceFile
+from ..models import Enrolment, Evidence, EvidenceFile
 from ..services import evidence as evidence_service
 from ..services import evidence_files
 from ..services.assessment import records, state
@@ -51,11 +52,13 @@ def upload_too_large(error):
     limit (several files in the plain form), explain both limits."""
     if isinstance(error, FileTooLarge):
         return render_error(413, error.description)
+    if request.max_content_length < current_app.config["MAX_REQUEST_BYTES"]:
+        return render_error(413)  # not a page this person may upload to: the form limit
     return render_error(
         413,
         f"Each file can be at most {human_size(current_app.config['MAX_UPLOAD_BYTES'])}, and "
         "the files you upload at once can be at most "
-        f"{human_size(current_app.config['MAX_CONTENT_LENGTH'])} altogether. Nothing was "
+        f"{human_size(current_app.config['MAX_REQUEST_BYTES'])} altogether. Nothing was "
         "saved. Upload fewer files at a time, or smaller ones.",
     )
 
@@ -101,13 +104,14 @@ def _upload_settings() -> dict:
         "accept": ACCEPT_ATTRIBUTE,
         "accepted_summary": ACCEPTED_SUMMARY,
         "max_bytes": current_app.config["MAX_UPLOAD_BYTES"],
-        "max_request_bytes": current_app.config["MAX_CONTENT_LENGTH"],
+        "max_request_bytes": current_app.config["MAX_REQUEST_BYTES"],
     }
 
 
 @bp.route("/portfolio/<int:enrolment_id>/evidence/new", methods=["GET", "POST"])
 @login_required
 @streams_to_storage
+@large_body(when_allowed(Enrolment, "add_evidence"))
 def new_evidence(enrolment_id):
     enrolment = load_enrolment(enrolment_id, "add_evidence")
     form = NewEvidenceForm()
@@ -133,6 +137,7 @@ def new_evidence(enrolment_id):
 @bp.route("/portfolio/<int:enrolment_id>/records/new", methods=["GET", "POST"])
 @login_required
 @streams_to_storage
+@large_body(when_allowed(Enrolment, "assess"))
 def new_record(enrolment_id):
     """The assessor records an observation, professional discussion or questioning: a draft of
     their own, with files, mapped and submitted through the same pages as a learner's."""
@@ -231,6 +236,7 @@ def edit_evidence(evidence_id):
 @bp.post("/evidence/<int:evidence_id>/files")
 @login_required
 @streams_to_storage
+@large_body(when_allowed(Evidence, "edit"))
 def upload_files(evidence_id):
     """The JavaScript uploader sends one file at a time and wants JSON; a plain form, HTML."""
     evidence = load_evidence(evidence_id, "edit")

@@ -308,6 +308,14 @@ def minutes(seconds: int) -> int:
     return max(1, math.ceil(seconds / 60))
 
 
+def is_usable(token: str) -> bool:
+    """Whether a link works, without recording anything (``find_usable`` records refusals)."""
+    row = db.session.scalar(
+        select(WitnessRequest).where(WitnessRequest.token_hash == _hash(token or ""))
+    )
+    return row is not None and status_of(row) == "waiting"
+
+
 def find_usable(token: str) -> WitnessRequest | Refused:
     """The request behind a link that still works, or why it does not (audited and committed:
     the refusals are what the per-address limit counts)."""

@@ -19,6 +19,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from .. import policy
+from ..body_limits import large_body
 from ..errors import render_error
 from ..extensions import db
 from ..models import Enrolment, WitnessRequest
@@ -123,7 +124,13 @@ def _open_link(token: str):
     return found, None
 
 
+def _link_works(token: str) -> bool:
+    """Only a witness link that works may send files (up to MAX_REQUEST_BYTES)."""
+    return witness.is_usable(token)
+
+
 @bp.route("/witness/<token>", methods=["GET", "POST"])
+@large_body(_link_works)
 def give(token):
     row, refusal = _open_link(token)
     if refusal is not None:
