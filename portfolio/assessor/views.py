@@ -8,6 +8,7 @@ from .. import policy
 from ..extensions import db
 from ..files.views import receives_original
 from ..models import RULE_QUESTIONS, RULES_OF_EVIDENCE, Enrolment, Evidence, Role, User
+from ..services import sign_in_limits
 from ..services.assessment import review, signing, state
 from ..services.assessment.revision import Conflict
 from ..services.problems import Problem
@@ -92,7 +93,10 @@ def sign_off(enrolment_id):
     enrolment = policy.require("assess", db.session.get(Enrolment, enrolment_id))
     form = SignOffForm(revision=enrolment.revision)
     errors, missing, status = [], None, 200
-    if form.validate_on_submit():
+    if wait := form.is_submitted() and sign_in_limits.signing_wait(_me()):
+        message = sign_in_limits.too_many_wrong_passwords(wait)
+        errors, status = _beside(form, Problem(message, "password")), 429
+    elif form.validate_on_submit():
         try:
             signing.sign_off(
                 enrolment,
@@ -104,6 +108,8 @@ def sign_off(enrolment_id):
             )
         except signing.SignOffProblem as problem:
             db.session.rollback()
+            if problem.field == "password":
+                sign_in_limits.count_wrong_signing_password(_me(), "sign-off", enrolment)
             missing, status = problem.missing, 422
             errors = _beside(form, problem)
         except Conflict as conflict:

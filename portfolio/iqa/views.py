@@ -17,6 +17,7 @@ from ..models import (
     SampleOutcome,
     User,
 )
+from ..services import sign_in_limits
 from ..services.assessment import state
 from ..services.assessment.revision import Conflict
 from ..services.problems import Problem, attach
@@ -218,7 +219,10 @@ def countersign(enrolment_id):
     enrolment = policy.require("countersign", db.session.get(Enrolment, enrolment_id))
     form = CountersignForm(revision=enrolment.revision)
     errors, missing, status = [], None, 200
-    if form.validate_on_submit():
+    if wait := form.is_submitted() and sign_in_limits.signing_wait(_me()):
+        message = sign_in_limits.too_many_wrong_passwords(wait)
+        errors, status = _beside(form, Problem(message, "password")), 429
+    elif form.validate_on_submit():
         try:
             countersigning.countersign(
                 enrolment,
@@ -230,6 +234,8 @@ def countersign(enrolment_id):
             )
         except countersigning.SignOffProblem as problem:
             db.session.rollback()
+            if problem.field == "password":
+                sign_in_limits.count_wrong_signing_password(_me(), "countersignature", enrolment)
             missing, status = problem.missing or None, 422
             errors = _beside(form, problem)
         except Conflict as conflict:

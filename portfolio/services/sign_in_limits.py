@@ -1,13 +1,14 @@
 """Limits on guessing and flooding, kept in the database so they hold across worker processes:
-failed sign-ins and forgotten-password requests.
+failed sign-ins, wrong passwords re-entered to sign, and forgotten-password requests.
 
 A person (an email address) gets ``SIGNIN_MAX_FAILURES`` failures within
 ``SIGNIN_WINDOW_SECONDS``; one network address gets ``SIGNIN_MAX_FAILURES_PER_IP`` (four times
-as many by default, because a college's learners often share one address).
+as many by default, because a college's learners often share one address). Re-entering a
+password to sign off or countersign allows ``REAUTH_MAX_FAILURES`` wrong ones in that window.
 The forgotten-password page takes ``RESET_REQUESTS_PER_HOUR`` requests for one address and
 ``RESET_REQUESTS_PER_IP_PER_HOUR`` from one network address.
 
-Sign-ins are counted in their own table; requests are counted from the audit entries
+Sign-ins are counted in their own table; the other two are counted from the audit entries
 they leave (as witness links are), so every one of them is on the record as well.
 """
 
@@ -18,12 +19,13 @@ from flask import current_app
 from sqlalchemy import Select, delete, func, select
 
 from ..extensions import db
-from ..models import AuditEntry, SignInAttempt
+from ..models import AuditEntry, SignInAttempt, User
 from ..models._types import utcnow
 from . import audit
 
-#: the audit entries of forgotten-password requests (queued for a worker, or over the address's
-#: limit and so not)
+#: the audit entries of a wrong password re-entered to sign, and of forgotten-password requests
+#: (queued for a worker, or over the address's limit and so not)
+REENTERED_WRONG = "signing_password_wrong"
 RESET_REQUESTED = "password_reset_requested"
 RESET_REQUEST_OVER_LIMIT = "password_reset_request_over_limit"
 
@@ -75,6 +77,40 @@ def forget_failures(email: str) -> None:
     """A successful sign-in clears that person's failures (not the address's)."""
     db.session.execute(delete(SignInAttempt).where(SignInAttempt.email == email))
     db.session.execute(delete(SignInAttempt).where(SignInAttempt.at < utcnow() - 2 * _window()))
+
+
+# ------------------------------------------------------------ a password re-entered to sign
+
+
+def signing_wait(person: User) -> int:
+    """0 when ``person`` may re-enter their password to sign now; otherwise how long until
+    their oldest counted wrong password leaves the window."""
+    now = utcnow()
+    wrong = select(AuditEntry.at).where(
+        AuditEntry.action == REENTERED_WRONG,
+        AuditEntry.actor_id == person.id,
+        AuditEntry.at > now - _window(),
+    )
+    return _wait(wrong, int(current_app.config["REAUTH_MAX_FAILURES"]), _window(), now)
+
+
+def too_many_wrong_passwords(wait: int) -> str:
+    count = minutes(wait)
+    plural = "s" if count != 1 else ""
+    return f"Too many wrong passwords. Wait {count} minute{plural} and try again."
+
+
+def count_wrong_signing_password(person: User, signing: str, enrolment) -> None:
+    """Record a wrong password re-entered to sign (``signing``: what they were signing), which
+    ``signing_wait`` counts, and commit it: the caller has rolled back the signing itself."""
+    audit.record(
+        REENTERED_WRONG,
+        actor=person,
+        subject=person,
+        signing=signing,
+        enrolment_id=enrolment.id,
+    )
+    db.session.commit()
 
 
 # ------------------------------------------------------------ the forgotten-password page
