@@ -6,11 +6,13 @@ from datetime import timedelta
 
 import pytest
 from assessment_helpers import assess, submitted
-from people_helpers import audit_actions, date_boxes, page_text
+from evidence_samples import make_draft
+from people_helpers import PASSWORD, audit_actions, date_boxes, page_text
 
 from portfolio.extensions import db
 from portfolio.models import AuditEntry, EqaGrant, Judgement
 from portfolio.models._types import utcnow
+from portfolio.services import evidence as evidence_service
 from portfolio.services.evidence import today
 
 
@@ -155,3 +157,39 @@ def test_a_bad_grant_is_refused_with_a_reason(client, login_as, world, fields, m
     assert response.status_code == 422
     assert message in page_text(response)
     assert db.session.scalars(db.select(EqaGrant)).all() == []
+
+
+def test_a_head_request_and_a_cached_file_are_audited_too(app, client, login_as, world):
+    from evidence_samples import pdf_document, upload
+
+    from portfolio.models import EvidenceFile
+
+    learner = app.test_client()
+    learner.post("/sign-in", data={"email": world["seen"].learner.email, "password": PASSWORD})
+    draft = make_draft(world["seen"], title="Workshop plan")
+    assert upload(learner, draft, (pdf_document(), "plan.pdf")).status_code == 201
+    evidence_service.set_mappings(draft, {world["seen"].standard.criterion("PC2"): "The plan."})
+    evidence_service.submit(draft, full_name=world["seen"].learner.name, confirmed=True)
+    file = db.session.scalars(db.select(EvidenceFile)).one()
+    login_as(world["admin"])
+    grant(client, world)
+    client.post("/sign-out")
+    login_as(world["eqa"])
+
+    assert client.head(f"/evidence/{draft.id}").status_code == 200
+    with client.get(f"/files/{file.id}") as first:
+        etag = first.headers["ETag"]
+    with client.get(f"/files/{file.id}", headers={"If-None-Match": etag}) as again:
+        assert again.status_code == 304
+
+    viewed = [
+        (e.details["path"], e.details.get("answer"))
+        for e in db.session.scalars(
+            db.select(AuditEntry).where(AuditEntry.action == "eqa_viewed").order_by(AuditEntry.id)
+        )
+    ]
+    assert viewed == [
+        (f"/evidence/{draft.id}?", "HEAD 200"),
+        (f"/files/{file.id}?", None),
+        (f"/files/{file.id}?", "GET 304"),
+    ]

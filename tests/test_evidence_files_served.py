@@ -119,6 +119,7 @@ def test_a_pdf_opens_inline_and_a_repeat_request_is_answered_from_cache(client, 
     status, headers, _ = fetch(client, f"/files/{pdf.id}")
     assert status == 200 and headers["Content-Disposition"] == "inline; filename=plan.pdf"
     assert headers["Content-Type"] == "application/pdf"
+    assert headers["Content-Security-Policy"].endswith("; sandbox")  # its script runs nowhere
     assert "private" in headers["Cache-Control"]
     status, _, _ = fetch(client, f"/files/{pdf.id}", headers={"If-None-Match": headers["ETag"]})
     assert status == 304

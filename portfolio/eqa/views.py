@@ -24,13 +24,20 @@ def home():
 def init_app(app):
     @app.after_request
     def audit_what_eqas_view(response):
-        """Each page (and file) an external quality assurer receives is recorded."""
+        """Each page (and file) an external quality assurer receives is recorded: a HEAD, a
+        byte range and a 304 (their cached copy is still the file) included."""
         if (
-            request.method == "GET"
-            and 200 <= response.status_code < 300
+            request.method in {"GET", "HEAD"}
+            and (200 <= response.status_code < 300 or response.status_code == 304)
             and request.blueprint not in {"assets", None}
             and current_user.is_authenticated
             and current_user.has_role(Role.EQA)
         ):
-            eqa_access.record_view(current_user, request.full_path, request.endpoint)
+            eqa_access.record_view(
+                current_user,
+                request.full_path,
+                request.endpoint,
+                request.method,
+                response.status_code,
+            )
         return response

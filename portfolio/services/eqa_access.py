@@ -125,8 +125,11 @@ def provider_grants(provider: Provider) -> list[EqaGrant]:
     )
 
 
-def record_view(user: User, path: str, endpoint: str | None) -> None:
-    """Every page an EQA opens is in the audit trail."""
+def record_view(
+    user: User, path: str, endpoint: str | None, method: str = "GET", status: int = 200
+) -> None:
+    """Every page an EQA opens is in the audit trail (how, when it was not a plain GET)."""
+    how = {} if (method, status) == ("GET", 200) else {"answer": f"{method} {status}"}
     record(
         "eqa_viewed",
         user,
@@ -134,5 +137,6 @@ def record_view(user: User, path: str, endpoint: str | None) -> None:
         provider_id=user.provider_id,
         path=path[:500],
         endpoint=endpoint or "",
+        **how,
     )
     db.session.commit()
