@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     login_manager.init_app(app)
 
-    from . import assets, body_limits, errors, navigation, security, tasks
+    from . import assets, body_limits, errors, log_redaction, navigation, security, tasks
     from .auth import sessions  # the user loader, and when a session ends
     from .services import markdown, uploads
 
@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     assets.init_app(app)
     security.init_app(app)
+    log_redaction.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
     markdown.init_app(app)
