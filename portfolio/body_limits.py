@@ -12,7 +12,7 @@ what writes to disk.
 
 from collections.abc import Callable
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_login import current_user
 
 from . import policy
@@ -46,7 +46,15 @@ def raise_for_allowed_views() -> None:
     view = current_app.view_functions.get(request.endpoint)
     allowed = getattr(view, "large_body_allowed", None)
     if allowed is not None and allowed(**(request.view_args or {})):
-        request.max_content_length = int(current_app.config["MAX_REQUEST_BYTES"])
+        g.large_body = True
+        request.max_content_length = max(
+            int(current_app.config["MAX_REQUEST_BYTES"]), int(current_app.config["MAX_FORM_BYTES"])
+        )
+
+
+def raised() -> bool:
+    """Whether this request may carry files (so a 413 is about files, not a form)."""
+    return g.get("large_body", False)
 
 
 def init_app(app) -> None:

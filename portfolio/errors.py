@@ -52,13 +52,15 @@ def render_error(code: int, detail: str | None = None):
     from flask import current_app
     from flask.globals import request_ctx
 
+    from . import body_limits
+
     if request_ctx.url_adapter is None:
         # A host we do not serve (TRUSTED_HOSTS): no page of ours, no link built from it.
         return "This site is not served at that address.", code, {"Content-Type": "text/plain"}
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     key = code
-    if code == 413 and (request.max_content_length or 0) < limit:
-        key, limit = "413-form", request.max_content_length
+    if code == 413 and not body_limits.raised():
+        key, limit = "413-form", request.max_content_length  # no upload allowed here
     title, advice = MESSAGES.get(key, MESSAGES[500])
     advice = advice.format(limit=human_size(limit))
     if request.accept_mimetypes.best == "application/json":

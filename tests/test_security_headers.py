@@ -47,6 +47,37 @@ def test_strict_transport_security_when_cookies_are_secure(app, client):
     assert client.get("/").headers["Strict-Transport-Security"].startswith("max-age=")
 
 
+def test_served_over_https_every_cookie_is_secure_http_only_and_same_site(app_config, make_user):
+    from conftest import PASSWORD
+
+    from portfolio import create_app
+
+    app = create_app(
+        {**app_config, "PUBLIC_URL": "https://portfolio.example.ac.uk", "TRUSTED_HOSTS": None}
+    )
+    client = app.test_client()
+    site = "https://portfolio.example.ac.uk"
+    person = make_user("assessor")
+
+    first = client.get("/sign-in", base_url=site)
+    signed_in = client.post(
+        "/sign-in", data={"email": person.email, "password": PASSWORD}, base_url=site
+    )
+    after = client.get("/caseload", base_url=site)
+
+    cookies = [c for r in (first, signed_in, after) for c in r.headers.getlist("Set-Cookie")]
+    assert cookies, "signing in sets the session cookie"
+    for cookie in cookies:
+        attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
+        assert {"secure", "httponly", "samesite"} <= attributes, cookie
+        assert "SameSite=Lax" in cookie
+    assert after.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_over_plain_http_locally_there_is_no_hsts(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+
+
 def test_a_missing_page_is_a_friendly_404(client):
     response = client.get("/no-such-page")
 
@@ -81,8 +112,8 @@ def test_a_request_that_is_too_large_is_a_friendly_413(client):
 
     assert response.status_code == 413
     page = page_text(response)
-    assert "That file is too large" in page
-    assert "Each file can be at most 1 KiB." in page
+    assert "That was more than this page accepts" in page
+    assert "A form here can send at most 2 MiB." in page
 
 
 def test_a_crash_is_a_friendly_500_that_reveals_nothing(app, client):

@@ -8,7 +8,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user, login_required
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
-from .. import policy
+from .. import body_limits, policy
 from ..body_limits import large_body, when_allowed
 from ..errors import human_size, render_error
 from ..extensions import db
@@ -52,7 +52,7 @@ def upload_too_large(error):
     limit (several files in the plain form), explain both limits."""
     if isinstance(error, FileTooLarge):
         return render_error(413, error.description)
-    if request.max_content_length < current_app.config["MAX_REQUEST_BYTES"]:
+    if not body_limits.raised():
         return render_error(413)  # not a page this person may upload to: the form limit
     return render_error(
         413,
