@@ -122,6 +122,7 @@ def request_testimony(
         relationship=relationship,
     )
     state.require_open(enrolment)
+    _require_room_for_another(enrolment, requester)
     token = secrets.token_urlsafe(32)
     standard = enrolment.standard
     codes = [c.code for c in standard.criteria if c in criteria]
@@ -156,6 +157,41 @@ def request_testimony(
     if emailed and _email_link(row, token):
         return row, None
     return row, token
+
+
+def _require_room_for_another(enrolment: Enrolment, requester: User) -> None:
+    """Refuse a request when the learner already has WITNESS_OPEN_REQUESTS_MAX links waiting
+    for an answer (across their portfolios, whoever asked): each is an email to someone
+    outside, sent in the learner's name.
+
+    Two requests at once must not both count nine and both send: each first holds the
+    learner's row until it commits, with an UPDATE that changes nothing. SELECT ... FOR UPDATE
+    would do on PostgreSQL, but pysqlite runs reads outside the transaction, so on SQLite only
+    a write waits for the other request's commit before this one counts."""
+    learner = enrolment.learner
+    db.session.execute(
+        update(User)
+        .where(User.id == learner.id)
+        .values(active=User.active)
+        .execution_options(synchronize_session=False)
+    )
+    limit = int(current_app.config["WITNESS_OPEN_REQUESTS_MAX"])
+    waiting = db.session.scalar(
+        select(func.count(WitnessRequest.id))
+        .join(WitnessRequest.enrolment)
+        .where(
+            Enrolment.learner_id == learner.id,
+            WitnessRequest.used_at.is_(None),
+            WitnessRequest.revoked_at.is_(None),
+            WitnessRequest.expires_at > utcnow(),
+        )
+    )
+    if waiting >= limit:
+        who = "You have" if requester.id == learner.id else f"{learner.name} has"
+        raise WitnessProblem(
+            f"{who} {waiting} witness requests waiting for an answer. Withdraw one or wait "
+            "for an answer before asking someone else."
+        )
 
 
 #: what the request form asks about the witness, and what to say when it is left out
