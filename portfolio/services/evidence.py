@@ -240,9 +240,11 @@ def submit(evidence: Evidence, *, full_name: str, confirmed: bool) -> None:
         )
     if not confirmed:
         raise EvidenceProblem("Confirm that the declaration is true.", "confirm")
-    # Whatever the assessor has open for this portfolio is now out of date.
+    # Whatever the assessor has open for this portfolio is now out of date. Moving the revision
+    # on holds the portfolio's row, so the same draft submitted twice at once is seen here.
     revision.move_on(evidence.enrolment)
-    require_open(evidence.enrolment)
+    db.session.refresh(evidence, ["status"])
+    require_draft(evidence)
     evidence.status = EvidenceStatus.SUBMITTED
     evidence.submitted_at = utcnow()
     evidence.declaration_name = " ".join(full_name.split())

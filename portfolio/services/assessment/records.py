@@ -60,7 +60,10 @@ def confirm(evidence: Evidence, learner: User, *, agreed: bool) -> None:
             "assessor and say what is wrong.",
             "agree",
         )
-    revision.move_on(evidence.enrolment)
+    revision.move_on(evidence.enrolment)  # holds the portfolio: a confirmation meanwhile shows
+    db.session.refresh(evidence, ["learner_confirmed_at"])
+    if not evidence.awaits_learner_confirmation:
+        raise EvidenceProblem("This record is not waiting for your confirmation.")
     state.require_open(evidence.enrolment)
     evidence.learner_confirmed_at = utcnow()
     record(

@@ -56,13 +56,7 @@ def record(
     """The IQA's finding on one sampled decision: agreed, or not agreed with an action for the
     assessor and the date it is due."""
     _require_iqa(item, iqa)
-    if item.removed_at is not None:
-        raise Problem("This item was removed from your plan. Add the decision again to sample it.")
-    if item.recorded_at is not None:
-        raise Problem(
-            f"You recorded what you found on {item.recorded_at:%-d %B %Y}; a record is not "
-            "changed afterwards."
-        )
+    _require_unrecorded(item)
     if outcome is None:
         raise Problem("Choose whether you agree with the assessor’s decision.", "outcome")
     rules_comment = _text(
@@ -84,7 +78,7 @@ def record(
             raise Problem("The date the action is due must be today or later.", "action_due")
     else:
         action, action_due = "", None
-    revision.move_on(item.enrolment)
+    _lock_and_check(item, _require_unrecorded)
     item.outcome = outcome
     item.rules_comment, item.feedback_comment = rules_comment, feedback_comment
     item.action, item.action_due = action, action_due
@@ -114,21 +108,31 @@ def record(
     return item
 
 
+def _require_unrecorded(item: SampleItem) -> None:
+    if item.removed_at is not None:
+        raise Problem("This item was removed from your plan. Add the decision again to sample it.")
+    if item.recorded_at is not None:
+        raise Problem(
+            f"You recorded what you found on {item.recorded_at:%-d %B %Y}; a record is not "
+            "changed afterwards."
+        )
+
+
+def _lock_and_check(item: SampleItem, check) -> None:
+    """Move the portfolio's revision on, which holds its row until the commit, then check
+    again what was checked before: a record, response or closing that committed meanwhile
+    (the same form sent twice) is seen now, and is not overwritten."""
+    revision.move_on(item.enrolment)
+    db.session.refresh(item)
+    check(item)
+
+
 def respond(item: SampleItem, assessor: User, *, response: str) -> SampleItem:
     if item.assessor_id != assessor.id:
         raise Problem("Only the assessor who made the decision can respond to its action.")
-    if not item.action_open:
-        raise Problem(
-            "There is no open action to respond to: the IQA agreed with the decision or has "
-            "closed the action."
-        )
-    if item.responded_at is not None:
-        raise Problem(
-            f"You responded on {item.responded_at:%-d %B %Y}. The IQA closes the action once "
-            "they are satisfied."
-        )
+    _require_awaiting_response(item)
     response = _text(response, "response", "Write your response: what you did about the action.")
-    revision.move_on(item.enrolment)
+    _lock_and_check(item, _require_awaiting_response)
     item.assessor_response, item.responded_at = response, utcnow()
     audit(
         "quality.action_responded",
@@ -148,17 +152,25 @@ def respond(item: SampleItem, assessor: User, *, response: str) -> SampleItem:
     return item
 
 
+def _require_awaiting_response(item: SampleItem) -> None:
+    if not item.action_open:
+        raise Problem(
+            "There is no open action to respond to: the IQA agreed with the decision or has "
+            "closed the action."
+        )
+    if item.responded_at is not None:
+        raise Problem(
+            f"You responded on {item.responded_at:%-d %B %Y}. The IQA closes the action once "
+            "they are satisfied."
+        )
+
+
 def close(item: SampleItem, iqa: User) -> SampleItem:
     """The IQA is satisfied with the assessor's response: the action no longer blocks
     certification."""
     _require_iqa(item, iqa)
-    if not item.action_open:
-        raise Problem("There is no open action on this item to close.")
-    if item.responded_at is None:
-        raise Problem(
-            "The assessor has not responded yet. You can close the action once they have."
-        )
-    revision.move_on(item.enrolment)
+    _require_closable(item)
+    _lock_and_check(item, _require_closable)
     item.closed_at, item.closed_by_id = utcnow(), iqa.id
     audit(
         "quality.action_closed",
@@ -175,6 +187,15 @@ def close(item: SampleItem, iqa: User) -> SampleItem:
     )
     db.session.commit()
     return item
+
+
+def _require_closable(item: SampleItem) -> None:
+    if not item.action_open:
+        raise Problem("There is no open action on this item to close.")
+    if item.responded_at is None:
+        raise Problem(
+            "The assessor has not responded yet. You can close the action once they have."
+        )
 
 
 def _require_iqa(item: SampleItem, iqa: User) -> None:
