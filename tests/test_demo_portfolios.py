@@ -49,7 +49,7 @@ def test_lee_has_just_started_with_one_draft_and_nothing_met(sign_in):
     assert "0 of 13 performance criteria met, 0 of 14 knowledge items met" in html
     statuses = criterion_statuses(html)
     assert len(statuses) == 27
-    assert statuses["PC1"] == "Evidence mapped"  # the draft's mapping, not yet submitted
+    assert statuses["PC1"] == "In a draft"  # the draft's mapping, not yet submitted
     assert "Met" not in statuses.values()
 
 

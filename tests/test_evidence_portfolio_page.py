@@ -67,11 +67,12 @@ def test_statuses_and_coverage_follow_the_evidence(client, enrolment):
     page = html.unescape(client.get(f"/portfolio/{enrolment.id}").get_data(as_text=True))
     found = statuses(page)
     assert found["PC3"] == "Submitted"  # submitted evidence outranks a draft
-    assert found["PC9"] == "Evidence mapped"
-    assert found["K2"] == "Evidence mapped"
+    assert found["PC9"] == "In a draft"
+    assert found["K2"] == "In a draft"
     assert found["PC13"] == "Submitted"
     assert found["PC1"] == "No evidence yet"
-    assert "3 of 13 performance criteria, 1 of 14 knowledge items" in page
+    # drafts are the learner's own work in progress: only submitted evidence counts
+    assert "2 of 13 performance criteria, 0 of 14 knowledge items" in page
     assert "Panel meeting" in page and "Feedback survey" in page
 
 
@@ -84,7 +85,7 @@ def test_a_correction_in_draft_keeps_the_submitted_status(enrolment):
     progress = portfolio_progress(enrolment, enrolment.learner)
     by_code = {item.criterion.code: item.status for item in progress.criteria}
     assert by_code["PC3"] == CriterionStatus.SUBMITTED
-    assert by_code["PC4"] == CriterionStatus.MAPPED
+    assert by_code["PC4"] == CriterionStatus.IN_DRAFT
     assert [e.id for e in progress.evidence] == [correction.id]  # one row per piece of evidence
     assert evidence.status == EvidenceStatus.SUBMITTED
 

@@ -1,9 +1,22 @@
 """Where a learner stands against each criterion of their standard, and overall coverage.
 
+This module is where the words are defined, once, for every page, report and document:
+
+- **mapped**: the learner linked a piece of evidence to the criterion, with a justification;
+  in a draft that is the learner's own work in progress, and counts for nobody's figures.
+- **submitted**: the mapping is on a submitted version the assessor has not rejected it on:
+  evidence *for* the criterion, waiting for assessment or assessed.
+- **not accepted**: the assessor rejected the mapping (the evidence does not show this
+  criterion); it no longer counts as evidence for it.
+- **accepted**: the assessor accepted the mapping in a review.
+- **met / not yet met**: the judgement in force for the criterion (services/assessment).
+
+"Evidence for" a criterion (``counts_as_evidence``) is submitted and not rejected, or judged;
+the learner, their assessor, the IQA, the EQA and the reports all count the same criteria. The
+learner alone also sees what their drafts map (``IN_DRAFT``), never counted.
+
 Computed from the latest version of each piece of evidence the viewer may see (and, while a
-correction is in draft, the submitted version it corrects). Drafts are the learner's own.
-Assessment decisions (met / not yet met) come from services/assessment: the judgement in force
-for a criterion decides its status.
+correction is in draft, the submitted version it corrects).
 """
 
 import enum
@@ -28,7 +41,8 @@ from .assessment.state import current_judgements
 
 class CriterionStatus(enum.StrEnum):
     NO_EVIDENCE = "no_evidence"
-    MAPPED = "mapped"
+    IN_DRAFT = "in_draft"
+    NOT_ACCEPTED = "not_accepted"
     SUBMITTED = "submitted"
     NOT_YET_MET = "not_yet_met"
     MET = "met"
@@ -37,7 +51,8 @@ class CriterionStatus(enum.StrEnum):
     def label(self) -> str:
         return {
             "no_evidence": "No evidence yet",
-            "mapped": "Evidence mapped",
+            "in_draft": "In a draft",
+            "not_accepted": "Mapping not accepted",
             "submitted": "Submitted",
             "not_yet_met": "Not yet met",
             "met": "Met",
@@ -48,11 +63,17 @@ class CriterionStatus(enum.StrEnum):
         """GOV.UK tag colour."""
         return {
             "no_evidence": "grey",
-            "mapped": "light-blue",
+            "in_draft": "light-blue",
+            "not_accepted": "red",
             "submitted": "blue",
             "not_yet_met": "orange",
             "met": "green",
         }[self.value]
+
+    @property
+    def counts_as_evidence(self) -> bool:
+        """Whether the criterion has evidence for it, in every role's figures."""
+        return self in {CriterionStatus.SUBMITTED, CriterionStatus.NOT_YET_MET, CriterionStatus.MET}
 
 
 @dataclass
@@ -82,7 +103,7 @@ class PortfolioProgress:
 
     @staticmethod
     def _covered(items: list[CriterionProgress]) -> int:
-        return sum(1 for item in items if item.status != CriterionStatus.NO_EVIDENCE)
+        return sum(1 for item in items if item.status.counts_as_evidence)
 
     @staticmethod
     def _met(items: list[CriterionProgress]) -> int:
@@ -110,6 +131,20 @@ class PortfolioProgress:
         return next(item for item in self.criteria if item.criterion.id == criterion.id)
 
 
+def criterion_status(mappings: list[Mapping], judgement: Judgement | None) -> CriterionStatus:
+    """The one rule for a criterion's status (see the module's definitions)."""
+    if judgement is not None:
+        return CriterionStatus.MET if judgement.is_met else CriterionStatus.NOT_YET_MET
+    submitted = [m for m in mappings if not m.evidence.is_draft]
+    if any(not m.rejected for m in submitted):
+        return CriterionStatus.SUBMITTED
+    if any(m.evidence.is_draft for m in mappings):
+        return CriterionStatus.IN_DRAFT
+    if submitted:
+        return CriterionStatus.NOT_ACCEPTED
+    return CriterionStatus.NO_EVIDENCE
+
+
 def latest_evidence(enrolment: Enrolment, viewer) -> list[Evidence]:
     """The newest version of each piece of evidence that ``viewer`` may see, most recent
     activity first: the learner's drafts for the learner, the latest submitted versions for
@@ -117,7 +152,10 @@ def latest_evidence(enrolment: Enrolment, viewer) -> list[Evidence]:
     rows = db.session.scalars(
         select(Evidence)
         .where(Evidence.enrolment_id == enrolment.id)
-        .options(selectinload(Evidence.mappings), selectinload(Evidence.files))
+        .options(
+            selectinload(Evidence.mappings).selectinload(Mapping.decision),
+            selectinload(Evidence.files),
+        )
         .order_by(Evidence.activity_date.desc(), Evidence.id.desc())
     ).all()
     visible = [e for e in rows if policy.can(viewer, "view", e)]
@@ -143,13 +181,6 @@ def portfolio_progress(enrolment: Enrolment, viewer) -> PortfolioProgress:
     for criterion in enrolment.standard.criteria:
         mappings = by_criterion.get(criterion.id, [])
         judgement = judgements.get(criterion.id)
-        if judgement is not None:
-            status = CriterionStatus.MET if judgement.is_met else CriterionStatus.NOT_YET_MET
-        elif any(not m.evidence.is_draft for m in mappings):
-            status = CriterionStatus.SUBMITTED
-        elif mappings:
-            status = CriterionStatus.MAPPED
-        else:
-            status = CriterionStatus.NO_EVIDENCE
+        status = criterion_status(mappings, judgement)
         items.append(CriterionProgress(criterion, status, mappings, judgement))
     return PortfolioProgress(items, latest)

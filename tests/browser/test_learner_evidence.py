@@ -116,15 +116,15 @@ def test_learner_uploads_maps_and_submits_evidence(
     expect(page.locator("[data-mappings]")).to_contain_text("The panel set the objectives")
     assert_accessible(page)
 
-    # The task list now shows the mapped criteria and the coverage.
+    # The task list shows the criteria their draft maps; coverage counts only submitted work.
     page.get_by_role("link", name="Back to the portfolio").click()
     expect(page.locator("[data-coverage]")).to_have_text(
-        "2 of 13 performance criteria, 1 of 14 knowledge items"
+        "0 of 13 performance criteria, 0 of 14 knowledge items"
     )
     assert [status_of(page, c) for c in ("PC3", "PC9", "K2", "PC1")] == [
-        "Evidence mapped",
-        "Evidence mapped",
-        "Evidence mapped",
+        "In a draft",
+        "In a draft",
+        "In a draft",
         "No evidence yet",
     ]
     assert_accessible(page)
@@ -143,6 +143,9 @@ def test_learner_uploads_maps_and_submits_evidence(
 
     page.get_by_role("link", name="Back to the portfolio").click()
     assert status_of(page, "PC3") == "Submitted"
+    expect(page.locator("[data-coverage]")).to_have_text(
+        "2 of 13 performance criteria, 1 of 14 knowledge items"
+    )
     assert_accessible(page)
 
 
