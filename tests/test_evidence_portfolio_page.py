@@ -5,6 +5,7 @@ import re
 
 import pytest
 from evidence_samples import make_draft
+from people_helpers import page_text
 
 from portfolio.extensions import db
 from portfolio.models import Criterion, EvidenceStatus
@@ -154,3 +155,19 @@ def test_a_learner_on_two_courses_chooses_one(client, make_enrolment, make_cohor
     login_as(first.learner)
     page = client.get("/portfolio").get_data(as_text=True)
     assert f"/portfolio/{first.id}" in page and f"/portfolio/{second.id}" in page
+
+
+def test_a_signed_off_learner_is_not_offered_the_form_for_new_evidence(client, enrolment):
+    from assessment_helpers import fully_met, sign
+
+    fully_met(enrolment)
+    sign(enrolment)
+
+    portfolio = page_text(client.get(f"/portfolio/{enrolment.id}"))
+    criterion = page_text(client.get(f"/portfolio/{enrolment.id}/criteria/PC1"))
+    form = client.get(f"/portfolio/{enrolment.id}/evidence/new")
+
+    assert "Add evidence" not in portfolio and "Add evidence" not in criterion
+    assert form.status_code == 409
+    assert "was signed off on" in page_text(form)
+    assert "Title" not in page_text(form)  # refused before anything is filled in

@@ -114,6 +114,7 @@ def _upload_settings() -> dict:
 @large_body(when_allowed(Enrolment, "add_evidence"))
 def new_evidence(enrolment_id):
     enrolment = load_enrolment(enrolment_id, "add_evidence")
+    state.require_open(enrolment)  # said before the form is filled in, not after
     form = NewEvidenceForm()
     errors, preview = [], _preview(form)
     if preview is None and form.validate_on_submit():
@@ -142,6 +143,7 @@ def new_record(enrolment_id):
     """The assessor records an observation, professional discussion or questioning: a draft of
     their own, with files, mapped and submitted through the same pages as a learner's."""
     enrolment = load_enrolment(enrolment_id, "assess")
+    state.require_open(enrolment)
     form = NewRecordForm()
     errors, preview = [], _preview(form)
     if preview is None and form.validate_on_submit():

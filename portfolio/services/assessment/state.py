@@ -108,6 +108,11 @@ class Withdrawn(Problem):
         )
 
 
+def is_open(enrolment: Enrolment) -> bool:
+    """Whether the portfolio can take new work (pages offer it only then)."""
+    return enrolment.withdrawn_on is None and sign_off_in_force(enrolment) is None
+
+
 def require_open(enrolment: Enrolment) -> None:
     """Refuse any change to a portfolio whose unit is signed off, or whose learner has been
     withdrawn (their portfolio is kept, unchanged, until they are reinstated)."""
