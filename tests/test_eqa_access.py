@@ -193,3 +193,17 @@ def test_a_head_request_and_a_cached_file_are_audited_too(app, client, login_as,
         (f"/files/{file.id}?", None),
         (f"/files/{file.id}?", "GET 304"),
     ]
+
+
+def test_the_eqa_reads_the_judgement_in_their_own_words_not_the_learners(
+    client, login_as, world
+):
+    login_as(world["admin"])
+    grant(client, world)
+    client.post("/sign-out")
+    login_as(world["eqa"])
+
+    page = page_text(client.get(f"/portfolio/{world['seen'].id}/criteria/PC1"))
+
+    assert "The assessor’s judgement" in page
+    assert "Your assessor" not in page
