@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     login_manager.init_app(app)
 
-    from . import assets, body_limits, errors, log_redaction, navigation, security, tasks
+    from . import assets, body_limits, errors, log_redaction, navigation, security, tasks, uk_time
     from .auth import sessions  # the user loader, and when a session ends
     from .services import markdown, uploads
 
@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     log_redaction.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
+    uk_time.init_app(app)  # the uk_date, uk_time and uk_datetime filters
     markdown.init_app(app)
     uploads.init_app(app)  # views marked @streams_to_storage write uploads straight to storage
     tasks.init_app(app)  # the task queue follows the app's settings (a worker checks they agree)

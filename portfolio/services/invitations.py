@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import OneTimeToken, User
 from ..models._types import utcnow
 from ..public_address import external_url
+from ..uk_time import uk_datetime
 from . import audit, mail
 
 INVITATION = "invitation"
@@ -105,7 +106,7 @@ def _deliver(link: Link) -> None:
 
 
 def _body(link: Link) -> str:
-    expires = link.expires_at.strftime("%d %B %Y at %H:%M UTC")
+    expires = uk_datetime(link.expires_at, zone=True)
     if link.purpose == INVITATION:
         opening = (
             f"Hello {link.user.name},\n\nYou have been invited to the NOS evidence portfolio "

@@ -280,7 +280,6 @@ def pdf_report(found: Figures) -> bytes:
         query=found.query,
         made_at=found.made_at.astimezone(figures.LOCAL_TIME),
         statuses=list(figures.LearnerStatus),
-        local=_local,
     )
     return renderer.render(html, files={}, attachments=[]).pdf
 
