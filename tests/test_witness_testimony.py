@@ -29,6 +29,7 @@ from portfolio.services.audit_chain import verify
 from portfolio.services.witness import WitnessProblem
 
 MESSAGE = "What did the learner do to make sure residents' ideas shaped the festival?"
+SEEN = {"seen_on-day": "14", "seen_on-month": "10", "seen_on-year": "2026"}
 
 
 @pytest.fixture
@@ -77,6 +78,7 @@ def written_testimony(**overrides):
     data = {
         "witness_role": "Youth worker",
         "testimony_md": "I saw them run the **residents' workshop** on 3 March.",
+        **SEEN,
         "confirm": "y",
         "action": "send",
     }
@@ -287,7 +289,8 @@ def test_the_witness_sees_only_the_request(app, enrolment):
     for code in ("PC2", "K1"):
         assert standard.criterion(code).text not in text
     for private in ("Secret planning notes", enrolment.learner.email, enrolment.assessor.email,
-                    enrolment.cohort.name, "Your portfolio", "Notifications"):  # fmt: skip
+                    enrolment.cohort.name, "Your portfolio", "Notifications",
+                    "Ran the youth panel with the learner"):  # fmt: skip
         assert private not in text
     links = re.findall(r'href="([^"]*)"', response.get_data(as_text=True))
     into_the_app = [

@@ -112,6 +112,7 @@ LABELS = {
     "enrolment_reinstated": "Learner reinstated",
     "risk_thresholds_changed": "At-risk thresholds changed",
     "report.exported": "Cohort report downloaded",
+    "audit.exported": "Audit trail downloaded",
     "demo.scale_people_added": "Scale demo: people added",
     "demo.scale_learners_added": "Scale demo: learners added",
     "export.requested": "Portfolio PDF or bundle asked for",

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import event, func, select, update
@@ -391,16 +391,18 @@ def submit_testimony(
     *,
     testimony_md: str,
     witness_role: str,
+    seen_on: date | None,
     confirmed: bool,
     files: Sequence[FileStorage] = (),
     consent: ConsentStatus | None = None,
 ) -> Evidence:
     """The witness's testimony becomes submitted evidence, mapped to the criteria asked about,
     with their files and declaration, and the link is used up: all in one transaction, so a
-    refused file or any failure leaves nothing behind and the link still works."""
+    refused file or any failure leaves nothing behind and the link still works. The day the
+    witness saw the work (``seen_on``) is the evidence's date of the activity."""
     testimony_md = (testimony_md or "").strip()
     witness_role = " ".join((witness_role or "").split())
-    _check_testimony(testimony_md, witness_role, confirmed)
+    _check_testimony(row, testimony_md, witness_role, seen_on, confirmed)
     if closed := closed_because(row):
         raise WitnessProblem(closed)
     chosen = uploads.chosen_files(list(files))
@@ -412,7 +414,7 @@ def submit_testimony(
         )
     with _staged(chosen) as staged:
         try:
-            evidence = _record_testimony(row, testimony_md, witness_role)
+            evidence = _record_testimony(row, testimony_md, witness_role, seen_on)
             if staged:
                 with _submitted_when_committed(evidence):
                     evidence_files.attach(evidence, staged, consent)  # commits
@@ -425,17 +427,37 @@ def submit_testimony(
     return evidence
 
 
-def _check_testimony(testimony_md: str, witness_role: str, confirmed: bool) -> None:
+def _check_testimony(row, testimony_md, witness_role, seen_on, confirmed) -> None:
+    """In the order the form asks."""
     if not witness_role:
         raise WitnessProblem("Enter your role, for example “Youth worker”.", "witness_role")
     if problem := too_long(witness_role, FIELD_MAX, "Your role"):
         raise WitnessProblem(problem, "witness_role")
+    _check_seen_on(row, seen_on)
     if not testimony_md:
         raise WitnessProblem("Write your testimony.", "testimony_md")
     if problem := too_long(testimony_md, TESTIMONY_MAX, "Your testimony"):
         raise WitnessProblem(problem, "testimony_md")
     if not confirmed:
         raise WitnessProblem("Confirm that your testimony is true.", "confirm")
+
+
+def earliest_seen_on(row: WitnessRequest) -> date:
+    """The first day a witness can have seen work for this portfolio: its cohort's start."""
+    return row.enrolment.cohort.start_date
+
+
+def _check_seen_on(row: WitnessRequest, seen_on: date | None) -> None:
+    if seen_on is None:
+        raise WitnessProblem("Enter the date you saw the work.", "seen_on")
+    if seen_on > today():
+        raise WitnessProblem("The date you saw the work must be today or in the past.", "seen_on")
+    if seen_on < (earliest := earliest_seen_on(row)):
+        raise WitnessProblem(
+            f"The date you saw the work must be on or after {earliest:%-d %B %Y}, when "
+            f"{row.enrolment.learner.name}’s course began.",
+            "seen_on",
+        )
 
 
 def declaration(row: WitnessRequest, witness_role: str) -> str:
@@ -446,7 +468,9 @@ def declaration(row: WitnessRequest, witness_role: str) -> str:
     )
 
 
-def _record_testimony(row: WitnessRequest, testimony_md: str, witness_role: str) -> Evidence:
+def _record_testimony(
+    row: WitnessRequest, testimony_md: str, witness_role: str, seen_on: date
+) -> Evidence:
     """Use the link up (exactly once, even with two submissions at the same moment) and add the
     evidence, its mappings, the audit entry and the notifications to the transaction."""
     now = utcnow()
@@ -473,7 +497,7 @@ def _record_testimony(row: WitnessRequest, testimony_md: str, witness_role: str)
         enrolment=enrolment,
         status=EvidenceStatus.DRAFT,  # until the files are attached (see _submitted_when_committed)
         title=f"Witness testimony from {row.witness_name}",
-        activity_date=today(),
+        activity_date=seen_on,
         method=Method.WITNESS_TESTIMONY,
         account_md=testimony_md,
         witness_request_id=row.id,
@@ -506,6 +530,7 @@ def _record_testimony(row: WitnessRequest, testimony_md: str, witness_role: str)
         organisation=row.witness_organisation,
         evidence_id=evidence.id,
         criteria=list(row.criteria),
+        seen_on=seen_on.isoformat(),
         testimony=audit_value("account_md", testimony_md),
     )
     message = f"{row.witness_name} gave witness testimony for {enrolment.learner.name}."

@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import DateInputField
 from ..models import ConsentStatus
 from ..services.witness import WITNESS_FIELDS
 
@@ -73,6 +74,8 @@ class TestimonyForm(FlaskForm):
     """What the witness writes, the files they add and their declaration."""
 
     witness_role = StringField("Your role")
+    #: required, not in the future, not before the course began: the service says so
+    seen_on = DateInputField("When did you see the work?")
     testimony_md = TextAreaField("Your testimony")
     consent = RadioField(
         "Do the files show people who can be identified?",

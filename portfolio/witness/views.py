@@ -155,6 +155,7 @@ def give(token):
                 row,
                 testimony_md=form.testimony_md.data,
                 witness_role=form.witness_role.data,
+                seen_on=form.seen_on.data,
                 confirmed=form.confirm.data,
                 files=request.files.getlist("files"),
                 consent=form.consent_value(),

@@ -83,6 +83,10 @@ def test_a_witness_without_an_account_gives_testimony_that_the_assessor_judges(
     expect(visitor.locator("[data-witness-criteria] dt")).to_have_text(["PC1", "PC3"])
     expect(visitor.locator(".govuk-service-navigation")).to_have_count(0)
     assert_accessible(visitor)
+    expect(visitor.locator("main")).not_to_contain_text("Ran the youth panel")
+    visitor.locator("#seen_on-day").fill("14")
+    visitor.locator("#seen_on-month").fill("10")
+    visitor.locator("#seen_on-year").fill("2026")
     visitor.get_by_label("Your testimony").fill(
         "On 3 March Sam ran the **residents' workshop**: every idea went on the wall."
     )
@@ -107,6 +111,16 @@ def test_a_witness_without_an_account_gives_testimony_that_the_assessor_judges(
     assert_accessible(staff)
     staff.get_by_role("link", name="Witness testimony from Priya Shah").click()
     expect(staff.locator("[data-file-kind=image]")).to_have_count(1)
+    # The assessor reads who the witness is, what they were asked and what they declared.
+    context = staff.locator("[data-witness-context]")
+    expect(context.locator("[data-witness-relationship]")).to_have_text(
+        "Ran the youth panel with the learner"
+    )
+    expect(context.locator("[data-witness-seen-on]")).to_have_text("14 October 2026")
+    expect(staff.locator("[data-witness-question]")).to_contain_text(QUESTION)
+    expect(staff.locator("[data-witness-declaration]")).to_contain_text(
+        "I am Youth worker at Harehills Residents’ Association"
+    )
     assess_everything(staff, assert_accessible)
     expect(staff.locator("[data-queue-empty]")).to_be_visible()
     sign_out(staff)
@@ -128,7 +142,11 @@ def test_used_expired_and_withdrawn_links_are_each_refused_with_a_clear_page(
 ):
     used, used_token = ask(enrolment, "Una Used", "una@example.org")
     witness.submit_testimony(
-        used, testimony_md="I saw it.", witness_role="Youth worker", confirmed=True
+        used,
+        testimony_md="I saw it.",
+        witness_role="Youth worker",
+        seen_on=enrolment.cohort.start_date,
+        confirmed=True,
     )
     expired, expired_token = ask(enrolment, "Ezra Expired", "ezra@example.org")
     expired.expires_at = utcnow() - timedelta(days=2)
