@@ -4,7 +4,7 @@ A standard version is immutable once loaded: a changed text is a new version, a 
 """
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -67,6 +67,18 @@ class Standard(db.Model):
 
     def criterion(self, code: str) -> "Criterion | None":
         return next((c for c in self.criteria if c.code == code), None)
+
+    @property
+    def review_due(self) -> date | None:
+        """The indicative review date the standard was published with, if it names one."""
+        try:
+            return date.fromisoformat(self.review_date) if self.review_date else None
+        except ValueError:
+            return None
+
+    def is_past_review(self, today: date) -> bool:
+        """Past its indicative review date: a newer version may have been published since."""
+        return self.review_due is not None and self.review_due < today
 
     def __repr__(self) -> str:
         return f"<Standard {self.urn} v{self.version}>"

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Standard
+from ..uk_time import uk_today
 
 bp = Blueprint("public", __name__)
 
@@ -29,6 +30,7 @@ def standard(standard_id: int):
     return render_template(
         "public/standard.html",
         standard=standard,
+        past_review=standard.is_past_review(uk_today()),
         facts=_facts(standard),
         performance_groups=_grouped(standard.performance_criteria),
         knowledge_groups=_grouped(standard.knowledge_items),
