@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from wtforms import Field
+from wtforms import Field, SelectField
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
@@ -50,3 +50,17 @@ class DateInputField(Field):
     def pre_validate(self, form):
         if self.process_errors:
             raise StopValidation()
+
+
+class ChoiceField(SelectField):
+    """A drop-down whose "nothing chosen" or stale choice is an error in words: ``message``
+    ("Choose the standard") instead of WTForms' "Not a valid choice"."""
+
+    def __init__(self, label=None, validators=None, message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message or f"Choose the {self.label.text.lower()}"
+
+    def pre_validate(self, form):
+        if self.data is None or (self.choices and self.data not in {v for v, *_ in self.choices}):
+            self.errors[:] = []
+            raise StopValidation(self.message)

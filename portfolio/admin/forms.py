@@ -25,7 +25,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import DateInputField
+from ..forms import ChoiceField, DateInputField
 from ..models import Role
 
 NOT_ASSIGNED = 0
@@ -58,7 +58,9 @@ class CohortForm(FlaskForm):
             Length(max=200, message="Enter a cohort name of 200 characters or fewer"),
         ],
     )
-    standard = SelectField("Standard", coerce=int)
+    standard = ChoiceField(
+        "Standard", coerce=int, message="Choose the standard the cohort works towards"
+    )
     # The service checks that the planned end comes after the start.
     start_date = DateInputField("Start date", validators=[DataRequired("Enter the start date")])
     planned_end_date = DateInputField(
@@ -169,8 +171,12 @@ class LearnersField(SelectMultipleField):
 class EqaGrantForm(FlaskForm):
     """An external quality assurer's access to a cohort or to chosen learners, until a date."""
 
-    eqa = SelectField("External quality assurer", coerce=int)
-    cohort = SelectField("A whole cohort", coerce=int)
+    eqa = ChoiceField(
+        "External quality assurer", coerce=int, message="Choose the external quality assurer"
+    )
+    cohort = ChoiceField(
+        "A whole cohort", coerce=int, message="Choose a whole cohort, or the chosen learners"
+    )
     learners = LearnersField("Or chosen learners", coerce=int)
     expires_on = DateInputField(
         "Access ends on", validators=[DataRequired("Enter the date access ends")]

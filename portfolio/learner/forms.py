@@ -143,7 +143,10 @@ class FileConsentForm(FlaskForm):
 
 class SubmitForm(FlaskForm):
     full_name = StringField("Your full name", validators=[InputRequired("Enter your full name.")])
-    confirm = BooleanField("I confirm the declaration is true")
+    confirm = BooleanField(
+        "I confirm the declaration is true",
+        validators=[DataRequired("Confirm that the declaration is true.")],
+    )
 
 
 def consent_value(field) -> ConsentStatus | None:
