@@ -1,0 +1,222 @@
+"""Every page fits a 390 px phone screen without sideways scrolling, as every role sees it.
+
+One portfolio is built with judged evidence, evidence waiting to be assessed, a sampled
+decision the IQA did not agree with and an EQA grant, with a long unbroken name, email and web
+address in it (the words that push a page wider than the screen). Each role then opens their
+main pages at 390 x 844: the page's width must not exceed the screen's (wide tables stack or
+scroll inside their own labelled region), and every page passes the accessibility check."""
+
+from datetime import timedelta
+
+import pytest
+from assessment_helpers import assess, submitted
+from people_helpers import PASSWORD
+
+from portfolio.extensions import db
+from portfolio.models import EqaGrant, SampleKind, SampleOutcome
+from portfolio.models._types import utcnow
+from portfolio.services.quality import plan, records
+from portfolio.services.quality.decisions import decisions_on
+
+PHONE = {"width": 390, "height": 844}
+LONG_URL = "https://example.org/youth-panel/co-production/planning-meeting-notes-2026-10-01"
+
+# What sticks out past the right edge, named so a failure says where to look.
+WIDEST = """() => {
+  const width = window.innerWidth;
+  const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + (el.className && typeof el.className === "string"
+       ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+  return [...document.body.querySelectorAll("*")]
+    .filter(el => el.getBoundingClientRect().right > width + 1)
+    .filter(el => !el.closest(".app-table-scroll") || el.matches(".app-table-scroll"))
+    .slice(0, 5)
+    .map(el => `${name(el)} (right edge ${Math.round(el.getBoundingClientRect().right)} px)`);
+}"""
+
+
+@pytest.fixture
+def portfolio(make_enrolment, make_user):
+    """Lee's portfolio: PC1 and PC2 judged, K1 waiting, the PC1 judgement sampled and not
+    agreed, and an EQA who may read the cohort."""
+    enrolment = make_enrolment()
+    learner = enrolment.learner
+    learner.name = "Leah Learner-Featherstonehaugh-Cholmondeley"
+    learner.email = "leah.learner-featherstonehaugh-cholmondeley@long-example-provider.org.uk"
+    enrolment.assessor.name, enrolment.iqa.name = "Sam Assessor", "Jo Quality"
+    enrolment.cohort.name = "Youth work apprenticeship, spring 2026 (Tuesday group)"
+    db.session.commit()
+    judged = submitted(
+        enrolment,
+        "PC1",
+        "PC2",
+        title="Planning meeting with the youth panel and the co-production steering group",
+        account_md=f"The minutes are at {LONG_URL} and the plan is in the shared drive.",
+    )
+    assess(judged, outcomes={"PC2": "not_yet_met"}, feedback={"PC2": f"See {LONG_URL}."})
+    waiting = submitted(enrolment, "K1", title="Reflective account of safeguarding training")
+    decision = next(
+        d for d in decisions_on([enrolment])
+        if d.kind == SampleKind.JUDGEMENT and d.record.criterion.code == "PC1"
+    )  # fmt: skip
+    sample = plan.add(enrolment.iqa, enrolment, SampleKind.JUDGEMENT, decision.record.id)
+    records.record(
+        sample,
+        enrolment.iqa,
+        outcome=SampleOutcome.NOT_AGREED,
+        rules_comment="The photo does not show who led the session.",
+        feedback_comment=f"The feedback points to {LONG_URL} but not to what Leah did.",
+        action="Ask the learner for a witness statement and judge PC1 again.",
+        action_due=utcnow().date() + timedelta(days=14),
+    )
+    admin = make_user("admin", provider=enrolment.cohort.provider, name="Ada Admin")
+    eqa = make_user("eqa", provider=enrolment.cohort.provider, name="Eve External")
+    db.session.add(
+        EqaGrant(
+            provider_id=enrolment.cohort.provider_id,
+            eqa=eqa,
+            granted_by=admin,
+            cohort=enrolment.cohort,
+            expires_at=utcnow() + timedelta(days=7),
+        )
+    )
+    db.session.commit()
+    return {
+        "enrolment": enrolment,
+        "judged": judged,
+        "waiting": waiting,
+        "sample": sample,
+        "admin": admin,
+        "eqa": eqa,
+    }
+
+
+@pytest.fixture
+def phone(new_page):
+    def open_phone():
+        page = new_page()
+        page.set_viewport_size(PHONE)
+        return page
+
+    return open_phone
+
+
+@pytest.fixture
+def check_pages(phone, assert_accessible):
+    """Sign ``person`` in (or nobody, if None) and open each of ``pages`` (name -> URL) on a
+    phone; every page must fit the screen and pass axe-core."""
+
+    def check(person, pages):
+        page = phone()
+        if person is not None:
+            page.goto("/sign-in")
+            page.get_by_label("Email address").fill(person.email)
+            page.get_by_label("Password", exact=True).fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url(lambda url: "/sign-in" not in url)
+        too_wide = []
+        for name, url in pages.items():
+            response = page.goto(url)
+            assert response.ok, f"{name} ({url}) answered {response.status}"
+            width, screen = page.evaluate(
+                "[document.documentElement.scrollWidth, window.innerWidth]"
+            )
+            if width > screen:
+                too_wide.append(f"{name} ({url}): {width} px; {', '.join(page.evaluate(WIDEST))}")
+            assert_accessible(page)
+        assert not too_wide, "pages wider than a 390 px phone:\n" + "\n".join(too_wide)
+
+    return check
+
+
+def test_public_pages_fit_a_phone(check_pages, standard):
+    check_pages(
+        None,
+        {
+            "home page": "/",
+            "standards": "/standards",
+            "standard page": f"/standards/{standard.id}",
+            "sign-in page": "/sign-in",
+            "forgotten password page": "/forgot-password",
+        },
+    )
+
+
+def test_a_learners_pages_fit_a_phone(check_pages, portfolio):
+    enrolment, judged = portfolio["enrolment"], portfolio["judged"]
+    check_pages(
+        enrolment.learner,
+        {
+            "portfolio": f"/portfolio/{enrolment.id}",
+            "evidence page": f"/evidence/{judged.id}",
+            "criterion page": f"/portfolio/{enrolment.id}/criteria/PC2",
+            "add-evidence form": f"/portfolio/{enrolment.id}/evidence/new",
+            "witness requests": f"/portfolio/{enrolment.id}/witnesses",
+            "notifications": "/notifications",
+            "account": "/account",
+        },
+    )
+
+
+def test_an_assessors_pages_fit_a_phone(check_pages, portfolio):
+    enrolment = portfolio["enrolment"]
+    check_pages(
+        enrolment.assessor,
+        {
+            "caseload": "/caseload",
+            "assessment queue": "/caseload/queue",
+            "assessment form": f"/evidence/{portfolio['waiting'].id}/assess",
+            "judged evidence": f"/evidence/{portfolio['judged'].id}",
+            "learner's portfolio": f"/portfolio/{enrolment.id}",
+            "criterion page": f"/portfolio/{enrolment.id}/criteria/PC1",
+            "sampling action": f"/samples/{portfolio['sample'].id}/respond",
+            "notifications": "/notifications",
+        },
+    )
+
+
+def test_an_iqas_pages_fit_a_phone(check_pages, portfolio):
+    enrolment = portfolio["enrolment"]
+    check_pages(
+        enrolment.iqa,
+        {
+            "caseload": "/caseload",
+            "IQA plan": "/iqa/plan",
+            "sample page": f"/iqa/samples/{portfolio['sample'].id}",
+            "learner's portfolio": f"/portfolio/{enrolment.id}",
+            "countersigning page": f"/portfolio/{enrolment.id}/countersign",
+        },
+    )
+
+
+def test_an_administrators_pages_fit_a_phone(check_pages, portfolio):
+    enrolment = portfolio["enrolment"]
+    check_pages(
+        portfolio["admin"],
+        {
+            "cohorts": "/admin",
+            "cohort": f"/admin/cohorts/{enrolment.cohort_id}",
+            "enrolment": f"/admin/enrolments/{enrolment.id}",
+            "people": "/admin/people",
+            "person": f"/admin/people/{enrolment.learner_id}",
+            "audit trail": "/admin/audit",
+            "provider dashboard": "/admin/reports",
+            "insights": "/admin/reports/insights",
+            "at-risk settings": "/admin/reports/settings",
+            "sampling strategy": "/admin/sampling",
+            "EQA page": "/admin/eqa",
+        },
+    )
+
+
+def test_an_eqas_pages_fit_a_phone(check_pages, portfolio):
+    enrolment, judged = portfolio["enrolment"], portfolio["judged"]
+    check_pages(
+        portfolio["eqa"],
+        {
+            "EQA home": "/eqa",
+            "portfolio": f"/portfolio/{enrolment.id}",
+            "criterion page": f"/portfolio/{enrolment.id}/criteria/PC1",
+            "evidence page": f"/evidence/{judged.id}",
+        },
+    )
