@@ -53,6 +53,11 @@ def test_a_draft_portfolio_says_draft_on_every_page(enrolment):
     assert "Lee Learner" in text and "1234567890" in text and "Spring 2027 cohort" in text
     assert "E1 Youth panel workshop" in text
     assert "why" in text and "Not yet met" in text
+    # the audit trail in sentences, in UK time, as on the administrator's page
+    assert f"{enrolment.assessor.name} judged K2 not yet met for Lee Learner." in " ".join(
+        text.split()
+    )
+    assert "When (UK time)" in text and "UTC" not in text
     assert made.refused_urls == []
 
 

@@ -13,7 +13,7 @@ from flask import render_template
 from ...models import Enrolment
 from ...pdf import renderer, signature
 from ...pdf.fetcher import file_url
-from .. import audit
+from ..audit_sentences import sentence
 from . import contents as contents_module
 from . import manifest as manifest_module
 
@@ -66,7 +66,7 @@ def make(enrolment: Enrolment, progress: Progress = lambda percent, stage: None)
         images=images,
         document_id=document_id(key),
         manifest_sha256=hashlib.sha256(manifest).hexdigest(),
-        audit_label=audit.label,
+        audit_sentence=sentence,
     )
     progress(30, "Laying out the pages")
     rendered = renderer.render(
