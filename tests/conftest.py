@@ -103,6 +103,22 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture
+def make_app(app_config):
+    """Another app on the test database with some settings changed (a proxy in front, another
+    public address...); its connection pool is closed after the test, as the ``app``'s is."""
+    made = []
+
+    def make(**overrides):
+        made.append(create_app({**app_config, **overrides}))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
 # ---------------------------------------------------------------------------------- factories
 
 

@@ -303,10 +303,9 @@ def test_a_session_ends_after_an_hour_without_use_but_not_while_in_use(client, m
     assert client.get("/caseload").headers["Location"].startswith("/sign-in")
 
 
-def test_the_idle_time_is_configurable_and_the_sign_in_page_says_so(app_config):
-    from portfolio import create_app
+def test_the_idle_time_is_configurable_and_the_sign_in_page_says_so(make_app):
 
-    app = create_app({**app_config, "SESSION_IDLE_MINUTES": 30})
+    app = make_app(SESSION_IDLE_MINUTES=30)
 
     assert app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(minutes=30)
     page = page_text(app.test_client().get("/sign-in"))

@@ -80,11 +80,10 @@ def post_huge(client, path, size=50 * MIB):
 
 
 @pytest.mark.parametrize("path", ["/sign-in", "/forgot-password", "/witness/not-a-real-link"])
-def test_a_50_mb_anonymous_post_is_refused_unread_and_leaves_nothing(app_config, spool, path):
-    from portfolio import create_app
+def test_a_50_mb_anonymous_post_is_refused_unread_and_leaves_nothing(make_app, spool, path):
 
     # CSRF protection on, as in production: it is what would read the body first
-    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    app = make_app(WTF_CSRF_ENABLED=True)
     response, body = post_huge(app.test_client(), path)
 
     assert response.status_code == 413

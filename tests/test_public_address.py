@@ -35,9 +35,9 @@ def test_a_reset_asked_for_under_a_false_host_is_refused_and_mails_nothing(
 
 
 def test_behind_a_proxy_a_forwarded_host_never_reaches_the_mailed_link(
-    smtp_server, app_config, make_user
+    smtp_server, make_app, make_user
 ):
-    app = create_app({**app_config, "PROXY_COUNT": 1})
+    app = make_app(PROXY_COUNT=1)
     make_user("admin", email="head@example.org")
 
     response = app.test_client().post(
@@ -53,15 +53,10 @@ def test_behind_a_proxy_a_forwarded_host_never_reaches_the_mailed_link(
 
 
 def test_even_a_trusted_forwarded_host_does_not_choose_where_links_point(
-    smtp_server, app_config, make_user
+    smtp_server, make_app, make_user
 ):
-    app = create_app(
-        {
-            **app_config,
-            "PROXY_COUNT": 1,
-            "PROXY_TRUST_HOST": True,
-            "TRUSTED_HOSTS": ["localhost", "portfolio.example.ac.uk"],
-        }
+    app = make_app(
+        PROXY_COUNT=1, PROXY_TRUST_HOST=True, TRUSTED_HOSTS=["localhost", "portfolio.example.ac.uk"]
     )
     make_user("admin", email="head@example.org")
 
@@ -76,11 +71,9 @@ def test_even_a_trusted_forwarded_host_does_not_choose_where_links_point(
 
 
 def test_an_invitation_and_a_witness_link_use_the_public_address_too(
-    smtp_server, app_config, make_user, tmp_path
+    smtp_server, make_app, make_user
 ):
-    app = create_app(
-        {**app_config, "PUBLIC_URL": "https://example.ac.uk/portfolio/", "TRUSTED_HOSTS": None}
-    )
+    app = make_app(PUBLIC_URL="https://example.ac.uk/portfolio/", TRUSTED_HOSTS=None)
     from conftest import PASSWORD
 
     admin = make_user("admin")

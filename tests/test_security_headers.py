@@ -47,14 +47,10 @@ def test_strict_transport_security_when_cookies_are_secure(app, client):
     assert client.get("/").headers["Strict-Transport-Security"].startswith("max-age=")
 
 
-def test_served_over_https_every_cookie_is_secure_http_only_and_same_site(app_config, make_user):
+def test_served_over_https_every_cookie_is_secure_http_only_and_same_site(make_app, make_user):
     from conftest import PASSWORD
 
-    from portfolio import create_app
-
-    app = create_app(
-        {**app_config, "PUBLIC_URL": "https://portfolio.example.ac.uk", "TRUSTED_HOSTS": None}
-    )
+    app = make_app(PUBLIC_URL="https://portfolio.example.ac.uk", TRUSTED_HOSTS=None)
     client = app.test_client()
     site = "https://portfolio.example.ac.uk"
     person = make_user("assessor")

@@ -4,7 +4,6 @@ used from another browser or network, and everywhere else when the person asks."
 import pytest
 from people_helpers import audit_actions, page_text
 
-from portfolio import create_app
 from portfolio.auth import sessions
 
 PHONE = {"User-Agent": "Mozilla/5.0 (iPhone) Safari"}
@@ -89,8 +88,8 @@ def test_a_copied_cookie_does_not_work_from_another_network_address(app, client,
     assert signed_out(visit(client))  # and the session is over, not only refused once
 
 
-def test_a_provider_may_let_sessions_move_between_networks(app_config, make_user):
-    app = create_app({**app_config, "SESSION_BIND_ADDRESS": False})
+def test_a_provider_may_let_sessions_move_between_networks(make_app, make_user):
+    app = make_app(SESSION_BIND_ADDRESS=False)
     client = app.test_client()
     sign_in(client, make_user("assessor"))
 
