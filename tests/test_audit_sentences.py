@@ -121,3 +121,27 @@ def test_the_csv_download_holds_the_filtered_entries_and_is_itself_audited(
     ).one()
     assert download.actor_id == admin.id and download.details["rows"] == 2
     assert download.details["filters"] == {"action": "assessment.judged"}
+
+
+def test_security_events_read_as_sentences_too(people):
+    from portfolio.services.audit_sentences import sentence
+
+    admin, enrolment, _ = people
+    reset = audit.record("password_reset_requested", email="leah@example.org", ip="192.0.2.1")
+    too_often = audit.record("password_reset_request_over_limit", email="leah@example.org")
+    wrong = audit.record(
+        "signing_password_wrong",
+        actor=enrolment.assessor,
+        subject=enrolment.assessor,
+        signing="sign-off",
+        enrolment_id=enrolment.id,
+    )
+    elsewhere = audit.record("signed_out_elsewhere", admin, actor=admin)
+    db.session.commit()
+
+    assert sentence(reset) == "A password reset link was asked for, for leah@example.org."
+    assert sentence(too_often) == (
+        "A password reset link for leah@example.org was asked for too often, so none was sent."
+    )
+    assert sentence(wrong) == "Sam Assessor entered a wrong password to sign off."
+    assert sentence(elsewhere) == "Ada Admin signed out on every other device."

@@ -191,6 +191,10 @@ DID = {
     "signed_in": lambda e, d: "signed in",
     "signed_out": lambda e, d: "signed out",
     "signed_out_elsewhere": lambda e, d: "signed out on every other device",
+    "signing_password_wrong": lambda e, d: (
+        "entered a wrong password to "
+        + ("countersign" if d.get("signing") == "countersignature" else "sign off")
+    ),
     "password_changed": lambda e, d: "changed their password",
     "password_set": lambda e, d: "set their password from their invitation",
     "password_reset": lambda e, d: "reset their password",
@@ -345,6 +349,12 @@ HAPPENED = {
     ),
     "witness_link_refused": lambda e, d: (
         f"A witness link was refused ({_outcome(d.get('reason'))})"
+    ),
+    "password_reset_requested": lambda e, d: (
+        f"A password reset link was asked for, for {d.get('email')}"
+    ),
+    "password_reset_request_over_limit": lambda e, d: (
+        f"A password reset link for {d.get('email')} was asked for too often, so none was sent"
     ),
     "password_set_at_command_line": lambda e, d: (
         f"{_cap(_whose(e, 'password'))} was set at the command line"
