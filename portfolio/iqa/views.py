@@ -25,6 +25,7 @@ from ..services.quality import certification, countersigning, records
 from ..services.quality import plan as sampling_plan
 from ..services.quality.decisions import describe, record_of
 from ..services.quality.document import IQA_DECLARATION, items_for
+from ..services.quality.live import then_and_now
 from .forms import CountersignForm, RecordForm, RespondForm
 
 bp = Blueprint("iqa", __name__)
@@ -140,6 +141,7 @@ def _decision_page(template, item, form, errors=(), status=200, **extra):
         errors=list(errors),
         rules=[(rule, RULE_QUESTIONS[rule]) for rule in RULES_OF_EVIDENCE],
         current=state.current_judgements(enrolment) if item.kind == SampleKind.SIGN_OFF else {},
+        live=then_and_now(item),
         **extra,
     ), status
 
