@@ -41,8 +41,12 @@ def _may_view_enrolment(user: User, enrolment: Enrolment) -> bool:
         or (user.has_role(Role.IQA) and enrolment.iqa_id == user.id)
         or _is_admin_of(user, enrolment.cohort.provider_id)
         # an external quality assurer, read-only, while an administrator's grant is in force
-        or (user.has_role(Role.EQA) and eqa_access.covers(user, enrolment))
+        or _eqa_covers(user, enrolment)
     )
+
+
+def _eqa_covers(user: User, enrolment: Enrolment) -> bool:
+    return user.has_role(Role.EQA) and eqa_access.covers(user, enrolment)
 
 
 def _owns_enrolment(user: User, enrolment: Enrolment) -> bool:
@@ -154,6 +158,12 @@ RULES = {
     ),
     ("respond", SampleItem): lambda u, s: (
         u.has_role(Role.ASSESSOR) and s.assessor_id == u.id and s.recorded_at is not None
+    ),
+    # External quality assurance (issue 15): the EQA reads the IQA's sampling records and
+    # countersignatures of the learners their grant covers (pages that change nothing).
+    ("read_quality_assurance", Enrolment): _eqa_covers,
+    ("read_quality_assurance", SampleItem): lambda u, s: (
+        s.recorded_at is not None and s.removed_at is None and _eqa_covers(u, s.enrolment)
     ),
     ("manage_sampling", Provider): lambda u, p: _is_admin_of(u, p.id),
     ("rate", User): lambda u, p: _is_admin_of(u, p.provider_id) and p.has_role(Role.ASSESSOR),

@@ -1,11 +1,17 @@
-"""The EQA's home page, and the audit of everything an EQA opens."""
+"""The EQA's home page, their read-only pages of a portfolio's internal quality assurance
+(sampling records and countersignatures), and the audit of everything an EQA opens."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from .. import policy
-from ..models import Role
+from ..extensions import db
+from ..models import RULE_QUESTIONS, RULES_OF_EVIDENCE, Enrolment, Role, SampleItem, SampleKind
 from ..services import eqa_access
+from ..services.assessment import state
+from ..services.quality import countersigning, records
+from ..services.quality.decisions import record_of
+from ..services.quality.live import then_and_now
 
 bp = Blueprint("eqa", __name__)
 
@@ -18,6 +24,37 @@ def home():
     return render_template(
         "eqa/home.html",
         grants=[(g, eqa_access.enrolments_for(g)) for g in grants],
+    )
+
+
+@bp.get("/eqa/portfolio/<int:enrolment_id>/quality-assurance")
+@login_required
+def quality_assurance(enrolment_id):
+    enrolment = policy.require("read_quality_assurance", db.session.get(Enrolment, enrolment_id))
+    return render_template(
+        "eqa/quality_assurance.html",
+        enrolment=enrolment,
+        samples=records.recorded_on(enrolment),
+        sign_offs=state.sign_offs(enrolment),
+        countersignatures=countersigning.on_portfolio(enrolment),
+    )
+
+
+@bp.get("/eqa/portfolio/<int:enrolment_id>/sampling-records/<int:sample_id>")
+@login_required
+def sampling_record(enrolment_id, sample_id):
+    item = policy.require("read_quality_assurance", db.session.get(SampleItem, sample_id))
+    if item.enrolment_id != enrolment_id:
+        abort(404)
+    enrolment = item.enrolment
+    return render_template(
+        "eqa/sampling_record.html",
+        item=item,
+        enrolment=enrolment,
+        decision=record_of(item),
+        rules=[(rule, RULE_QUESTIONS[rule]) for rule in RULES_OF_EVIDENCE],
+        current=state.current_judgements(enrolment) if item.kind == SampleKind.SIGN_OFF else {},
+        live=then_and_now(item),
     )
 
 

@@ -45,6 +45,7 @@ def portfolio(enrolment_id):
         may_assess=policy.can(current_user, "assess", enrolment),
         may_countersign=policy.can(current_user, "countersign", enrolment),
         may_export=policy.can(current_user, "export", enrolment),
+        may_read_quality=policy.can(current_user, "read_quality_assurance", enrolment),
         sign_offs=state.sign_offs(enrolment),
     )
 

@@ -36,6 +36,19 @@ def in_force(sign_off: SignOff | None) -> Countersignature | None:
     )
 
 
+def on_portfolio(enrolment: Enrolment) -> list[Countersignature]:
+    """Every countersignature of this portfolio's sign-offs, voided ones included, oldest
+    first (the EQA's quality assurance page)."""
+    return list(
+        db.session.scalars(
+            select(Countersignature)
+            .join(Countersignature.sign_off)
+            .where(SignOff.enrolment_id == enrolment.id)
+            .order_by(Countersignature.signed_at, Countersignature.id)
+        )
+    )
+
+
 def still_to_do(enrolment: Enrolment, iqa: User) -> list[str]:
     """What stops this IQA countersigning the unit now, one sentence each."""
     sign_off = state.sign_off_in_force(enrolment)
