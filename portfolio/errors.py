@@ -1,6 +1,6 @@
 """Friendly error pages that answer HTML, or JSON to clients that ask for it."""
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from .extensions import db
@@ -49,7 +49,6 @@ def human_size(size: int) -> str:
 
 
 def render_error(code: int, detail: str | None = None):
-    from flask import current_app
     from flask.globals import request_ctx
 
     from . import body_limits
@@ -91,6 +90,21 @@ def init_app(app):
         itself: nothing was saved."""
         db.session.rollback()
         return render_error(409, error.message)
+
+    from sqlalchemy.exc import IntegrityError
+
+    @app.errorhandler(IntegrityError)
+    def same_change_twice(error):
+        """A unique constraint refused a second copy of something (two clicks, or two people
+        at once) that no page handled itself: the first one stands, and nothing else was
+        saved. Said as a conflict, not as a crash."""
+        db.session.rollback()
+        current_app.logger.info("A change refused by a database constraint: %s", error.orig)
+        return render_error(
+            409,
+            "That was already done, perhaps by a second click or by someone else at the same "
+            "time, so nothing more was saved. Reload the page to see where things stand.",
+        )
 
     @app.errorhandler(500)
     def server_error(error):

@@ -292,3 +292,24 @@ def test_the_database_refuses_an_enrolment_whose_iqa_is_its_assessor(make_cohort
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_the_same_cohort_made_twice_at_once_is_one_cohort_and_a_plain_answer(
+    app, client, admin, standard
+):
+    from conftest import PASSWORD
+    from racing import race, together_at
+
+    second_tab = app.test_client()
+    second_tab.post("/sign-in", data={"email": admin.email, "password": PASSWORD})
+
+    def make(browser):
+        return lambda: browser.post("/admin/cohorts/new", data=cohort_form(standard))
+
+    with together_at(r"INSERT INTO cohort"):
+        answers = race(app, make(client), make(second_tab))
+
+    assert sorted(a.status_code for a in answers) == [302, 409]
+    refused = next(a for a in answers if a.status_code == 409)
+    assert "That was already done" in page_text(refused)
+    assert len(db.session.scalars(db.select(Cohort)).all()) == 1
