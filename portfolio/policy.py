@@ -16,6 +16,7 @@ from .models import (
     Evidence,
     EvidenceFile,
     EvidenceReview,
+    EvidenceStatus,
     Export,
     Judgement,
     Provider,
@@ -73,6 +74,15 @@ def _may_view_evidence(user: User, evidence: Evidence) -> bool:
     return evidence.enrolment.learner_id == user.id or _may_view_enrolment(user, evidence.enrolment)
 
 
+def _may_confirm_or_dispute(user: User, evidence: Evidence) -> bool:
+    return (
+        _owns_enrolment(user, evidence.enrolment)
+        and evidence.awaits_learner_confirmation
+        and evidence.status == EvidenceStatus.SUBMITTED
+        and evidence.open_dispute is None
+    )
+
+
 def _may_request_witness(user: User, enrolment: Enrolment) -> bool:
     return _owns_enrolment(user, enrolment) or _assesses(user, enrolment)
 
@@ -112,8 +122,13 @@ RULES = {
     ),
     # Assessment (issue 8)
     ("assess", Evidence): lambda u, e: not e.is_draft and _assesses(u, e.enrolment),
-    ("confirm_record", Evidence): lambda u, e: (
-        _owns_enrolment(u, e.enrolment) and e.awaits_learner_confirmation
+    # While the learner's dispute of a record waits for the assessor, the learner neither
+    # confirms nor disputes it again (issue 15); the assessor amends it or answers.
+    # A version since amended is not the record any more: the learner confirms the new one.
+    ("confirm_record", Evidence): lambda u, e: _may_confirm_or_dispute(u, e),
+    ("dispute_record", Evidence): lambda u, e: _may_confirm_or_dispute(u, e),
+    ("answer_dispute", Evidence): lambda u, e: (
+        _assesses(u, e.enrolment) and e.open_dispute is not None
     ),
     ("view", Judgement): lambda u, j: _may_view_enrolment(u, j.enrolment),
     # Witness testimony (issue 11): the learner or their assessor asks; whoever asked (while

@@ -181,7 +181,7 @@ def evidence(evidence_id):
     return _evidence_page(evidence, UploadForm())
 
 
-def _evidence_page(evidence, upload_form, errors=(), status=200):
+def _evidence_page(evidence, upload_form, errors=(), status=200, **extra):
     sign_off = state.sign_off_in_force(evidence.enrolment)
     newer = evidence_service.newer_version(evidence)
     if not policy.can(current_user, "view", newer):
@@ -206,6 +206,7 @@ def _evidence_page(evidence, upload_form, errors=(), status=200):
             and evidence.status.value == "submitted",
             may_confirm=policy.can(current_user, "confirm_record", evidence),
             **_upload_settings(),
+            **extra,
         ),
         status,
     )
@@ -388,3 +389,6 @@ def confirm_record(evidence_id):
         return _evidence_page(evidence, UploadForm(), [(problem.field, problem.message)], 422)
     flash("You confirmed the record is accurate.", "success")
     return redirect(url_for(".evidence", evidence_id=evidence.id))
+
+
+from . import record_disputes  # noqa: E402, F401  (registers the dispute forms on bp)

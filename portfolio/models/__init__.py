@@ -12,6 +12,7 @@ from .assessment import (
     SignOff,
 )
 from .audit import AuditEntry
+from .disputes import DisputeOutcome, RecordDispute
 from .evidence import ConsentStatus, Evidence, EvidenceFile, EvidenceStatus, Mapping, Method
 from .exports import Export, ExportKind, ExportStatus
 from .notifications import Notification
@@ -55,6 +56,8 @@ __all__ = [
     "Outcome",
     "SignOff",
     "AuditEntry",
+    "DisputeOutcome",
+    "RecordDispute",
     "Cohort",
     "ConsentStatus",
     "Criterion",

@@ -97,6 +97,13 @@ class Evidence(db.Model):
     )
     recorded_by = relationship("User", foreign_keys=[recorded_by_id])
     review = relationship("EvidenceReview", back_populates="evidence", uselist=False)
+    #: a learner's disagreements with an assessor's record, oldest first (models/disputes.py)
+    disputes = relationship(
+        "RecordDispute",
+        back_populates="evidence",
+        foreign_keys="RecordDispute.evidence_id",
+        order_by="RecordDispute.id",
+    )
 
     @property
     def author_id(self) -> int:
@@ -110,6 +117,11 @@ class Evidence(db.Model):
     @property
     def awaits_learner_confirmation(self) -> bool:
         return self.is_assessor_led and not self.is_draft and self.learner_confirmed_at is None
+
+    @property
+    def open_dispute(self):
+        """The learner's disagreement the assessor has still to amend or answer, if any."""
+        return next((d for d in self.disputes if d.is_open), None)
 
     @property
     def is_draft(self) -> bool:

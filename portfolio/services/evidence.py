@@ -23,7 +23,7 @@ from ..models import (
     Method,
 )
 from ..models._types import utcnow
-from .assessment import revision
+from .assessment import disputes, revision
 from .assessment.state import require_open
 from .audit import record
 from .notifications import notify
@@ -252,6 +252,8 @@ def submit(evidence: Evidence, *, full_name: str, confirmed: bool) -> None:
     previous = evidence.previous
     if previous is not None and previous.status == EvidenceStatus.SUBMITTED:
         previous.status = EvidenceStatus.SUPERSEDED
+    if previous is not None and evidence.is_assessor_led:
+        disputes.amended(previous, evidence, evidence.recorded_by)
     record(
         "evidence.submitted",
         evidence,
@@ -270,10 +272,11 @@ def _tell_about_submission(evidence: Evidence) -> None:
     enrolment = evidence.enrolment
     link = f"/evidence/{evidence.id}"
     if evidence.is_assessor_led:
+        done = "recorded" if evidence.version == 1 else f"amended (version {evidence.version})"
         notify(
             enrolment.learner,
             "record_to_confirm",
-            f"{evidence.recorded_by.name} recorded “{evidence.title}”: check it and confirm it "
+            f"{evidence.recorded_by.name} {done} “{evidence.title}”: check it and confirm it "
             "is accurate.",
             link,
         )

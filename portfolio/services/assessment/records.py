@@ -56,14 +56,19 @@ def confirm(evidence: Evidence, learner: User, *, agreed: bool) -> None:
         raise EvidenceProblem("This record is not waiting for your confirmation.")
     if not agreed:
         raise EvidenceProblem(
-            "Tick the box to confirm the record is accurate. If it is not, reply to your "
-            "assessor and say what is wrong.",
+            "Tick the box to confirm the record is accurate. If it is not, say what is wrong "
+            "under “I do not agree”.",
             "agree",
         )
     revision.move_on(evidence.enrolment)  # holds the portfolio: a confirmation meanwhile shows
-    db.session.refresh(evidence, ["learner_confirmed_at"])
+    db.session.refresh(evidence, ["learner_confirmed_at", "disputes"])
     if not evidence.awaits_learner_confirmation:
         raise EvidenceProblem("This record is not waiting for your confirmation.")
+    if evidence.open_dispute is not None:
+        raise EvidenceProblem(
+            "You said you do not agree with this record. Wait for your assessor to amend it or "
+            "answer you, then confirm it."
+        )
     state.require_open(evidence.enrolment)
     evidence.learner_confirmed_at = utcnow()
     record(

@@ -12,6 +12,7 @@ from ...models import (
     Judgement,
     Mapping,
     Outcome,
+    RecordDispute,
     SignOff,
 )
 from ..problems import Problem
@@ -171,4 +172,12 @@ def missing_for_sign_off(enrolment: Enrolment) -> list[str]:
                 f"{enrolment.learner.name} has not yet confirmed that “{evidence.title}” is an "
                 "accurate record."
             )
+    disputed = select(RecordDispute).join(RecordDispute.evidence)  # services/assessment/disputes
+    for dispute in db.session.scalars(
+        disputed.where(Evidence.enrolment_id == enrolment.id, RecordDispute.resolved_at.is_(None))
+    ):
+        missing.append(
+            f"{enrolment.learner.name} does not agree with the record “{dispute.evidence.title}”"
+            f" (version {dispute.evidence.version}): amend it or answer them first."
+        )
     return missing
