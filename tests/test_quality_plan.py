@@ -391,3 +391,25 @@ def test_the_strategy_form_says_what_is_wrong(client, login_as, make_user, iqa, 
     assert response.status_code == 422
     assert message in page_text(response)
     assert db.session.scalar(db.select(SamplingStrategy)) is None
+
+
+def test_two_clicks_of_propose_at_once_plan_each_decision_once(
+    app, make_user, make_cohort, make_enrolment, iqa
+):
+    from racing import race, together_at
+
+    cohort = make_cohort(provider=iqa.provider)
+    sam = make_assessor(make_user, iqa, "Sam Assessor")
+    learners(make_enrolment, cohort, sam, iqa, 3)
+    iqa_id = iqa.id
+
+    def click():
+        return plan.propose(db.session.get(type(iqa), iqa_id))
+
+    with together_at(r"UPDATE \"?user\"?"):
+        first, second = race(app, click, click)
+
+    assert not isinstance(first, Exception) and not isinstance(second, Exception)
+    assert len(first) + len(second) == 3
+    keys = [(i.kind, i.judgement_id, i.evidence_id) for i in items_of(iqa)]
+    assert len(keys) == len(set(keys)) == 3

@@ -13,7 +13,7 @@ The rules (docs/quality-assurance.md):
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from ... import policy
@@ -327,8 +327,22 @@ def _new_item(iqa: User, decision: Decision, period: Period, *, proposed: bool) 
     return item
 
 
+def _hold_plan(iqa: User) -> None:
+    """Hold the IQA's row until this transaction ends, so two clicks of "Propose" or "Add" at
+    once take turns: the second then sees what the first planned instead of planning it again.
+    (An UPDATE that changes nothing: pysqlite runs a SELECT ... FOR UPDATE outside the
+    transaction, so only a write waits for the other request on SQLite.)"""
+    db.session.execute(
+        update(User)
+        .where(User.id == iqa.id)
+        .values(active=User.active)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def propose(iqa: User, *, today=None) -> list[SampleItem]:
     """Add what the rules still need to the IQA's plan for this period."""
+    _hold_plan(iqa)
     plan = build(iqa, today=today)
     taken = {
         key_of(item)
@@ -346,6 +360,7 @@ def propose(iqa: User, *, today=None) -> list[SampleItem]:
 def add(iqa: User, enrolment: Enrolment, kind: SampleKind, decision_id: int, *, today=None):
     """The IQA adds one decision of this portfolio to their plan by hand."""
     require_independent(iqa, enrolment)
+    _hold_plan(iqa)
     strategy = strategies.strategy_for(iqa.provider)
     period = strategies.period_of(strategy, today)
     decision = next((d for d in decisions_on([enrolment]) if d.key == (kind, decision_id)), None)
