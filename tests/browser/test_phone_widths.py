@@ -10,11 +10,14 @@ from datetime import timedelta
 
 import pytest
 from assessment_helpers import assess, submitted
+from evidence_samples import make_draft
 from people_helpers import PASSWORD
+from playwright.sync_api import expect
 
 from portfolio.extensions import db
 from portfolio.models import EqaGrant, SampleKind, SampleOutcome
 from portfolio.models._types import utcnow
+from portfolio.services import witness
 from portfolio.services.quality import plan, records
 from portfolio.services.quality.decisions import decisions_on
 
@@ -55,6 +58,18 @@ def portfolio(make_enrolment, make_user):
     )
     assess(judged, outcomes={"PC2": "not_yet_met"}, feedback={"PC2": f"See {LONG_URL}."})
     waiting = submitted(enrolment, "K1", title="Reflective account of safeguarding training")
+    draft = make_draft(enrolment, title="Draft: youth forum evaluation", account_md=LONG_URL)
+    _, token = witness.request_testimony(
+        enrolment,
+        learner,
+        name="Priya Shah-Wolstenholme",
+        email="priya.shah-wolstenholme@harehills-residents-association.example.org",
+        role="Youth worker",
+        organisation="Harehills Residents’ Association",
+        relationship="Ran the youth panel with the learner",
+        criteria=[enrolment.standard.criterion("PC1")],
+        message="Please say what you saw Leah do at the youth panel planning meeting.",
+    )
     decision = next(
         d for d in decisions_on([enrolment])
         if d.kind == SampleKind.JUDGEMENT and d.record.criterion.code == "PC1"
@@ -85,6 +100,8 @@ def portfolio(make_enrolment, make_user):
         "enrolment": enrolment,
         "judged": judged,
         "waiting": waiting,
+        "draft": draft,
+        "witness_token": token,
         "sample": sample,
         "admin": admin,
         "eqa": eqa,
@@ -104,7 +121,7 @@ def phone(new_page):
 @pytest.fixture
 def check_pages(phone, assert_accessible):
     """Sign ``person`` in (or nobody, if None) and open each of ``pages`` (name -> URL) on a
-    phone; every page must fit the screen and pass axe-core."""
+    phone; every page must fit the screen and pass axe-core. Returns the tab, still signed in."""
 
     def check(person, pages):
         page = phone()
@@ -125,6 +142,7 @@ def check_pages(phone, assert_accessible):
                 too_wide.append(f"{name} ({url}): {width} px; {', '.join(page.evaluate(WIDEST))}")
             assert_accessible(page)
         assert not too_wide, "pages wider than a 390 px phone:\n" + "\n".join(too_wide)
+        return page
 
     return check
 
@@ -142,6 +160,10 @@ def test_public_pages_fit_a_phone(check_pages, standard):
     )
 
 
+def test_a_witness_page_fits_a_phone(check_pages, portfolio):
+    check_pages(None, {"witness testimony form": f"/witness/{portfolio['witness_token']}"})
+
+
 def test_a_learners_pages_fit_a_phone(check_pages, portfolio):
     enrolment, judged = portfolio["enrolment"], portfolio["judged"]
     check_pages(
@@ -151,6 +173,10 @@ def test_a_learners_pages_fit_a_phone(check_pages, portfolio):
             "evidence page": f"/evidence/{judged.id}",
             "criterion page": f"/portfolio/{enrolment.id}/criteria/PC2",
             "add-evidence form": f"/portfolio/{enrolment.id}/evidence/new",
+            "draft's edit form": f"/evidence/{portfolio['draft'].id}/edit",
+            "draft's criteria form": f"/evidence/{portfolio['draft'].id}/mappings",
+            "draft's declaration": f"/evidence/{portfolio['draft'].id}/submit",
+            "ask a witness form": f"/portfolio/{enrolment.id}/witnesses/new",
             "witness requests": f"/portfolio/{enrolment.id}/witnesses",
             "notifications": "/notifications",
             "account": "/account",
@@ -160,12 +186,13 @@ def test_a_learners_pages_fit_a_phone(check_pages, portfolio):
 
 def test_an_assessors_pages_fit_a_phone(check_pages, portfolio):
     enrolment = portfolio["enrolment"]
-    check_pages(
+    page = check_pages(
         enrolment.assessor,
         {
             "caseload": "/caseload",
             "assessment queue": "/caseload/queue",
             "assessment form": f"/evidence/{portfolio['waiting'].id}/assess",
+            "observation record form": f"/portfolio/{enrolment.id}/records/new",
             "judged evidence": f"/evidence/{portfolio['judged'].id}",
             "learner's portfolio": f"/portfolio/{enrolment.id}",
             "criterion page": f"/portfolio/{enrolment.id}/criteria/PC1",
@@ -173,6 +200,12 @@ def test_an_assessors_pages_fit_a_phone(check_pages, portfolio):
             "notifications": "/notifications",
         },
     )
+
+    # The caseload stacks: each learner is a block whose cells say which column they are.
+    page.goto("/caseload")
+    cohort = page.locator('[data-caseload] td[data-label="Cohort"]').first
+    expect(cohort).to_contain_text("Tuesday group")
+    assert "Cohort" in cohort.evaluate("cell => getComputedStyle(cell, '::before').content")
 
 
 def test_an_iqas_pages_fit_a_phone(check_pages, portfolio):
@@ -191,11 +224,16 @@ def test_an_iqas_pages_fit_a_phone(check_pages, portfolio):
 
 def test_an_administrators_pages_fit_a_phone(check_pages, portfolio):
     enrolment = portfolio["enrolment"]
-    check_pages(
+    page = check_pages(
         portfolio["admin"],
         {
             "cohorts": "/admin",
+            "new cohort form": "/admin/cohorts/new",
             "cohort": f"/admin/cohorts/{enrolment.cohort_id}",
+            "enrol form": f"/admin/cohorts/{enrolment.cohort_id}/enrol",
+            "CSV upload form": f"/admin/cohorts/{enrolment.cohort_id}/upload",
+            "withdrawal form": f"/admin/enrolments/{enrolment.id}/withdraw",
+            "new person form": "/admin/people/new",
             "enrolment": f"/admin/enrolments/{enrolment.id}",
             "people": "/admin/people",
             "person": f"/admin/people/{enrolment.learner_id}",
@@ -207,6 +245,14 @@ def test_an_administrators_pages_fit_a_phone(check_pages, portfolio):
             "EQA page": "/admin/eqa",
         },
     )
+
+    # The dashboard's figures keep their columns and scroll inside a named, focusable region.
+    page.goto("/admin/reports")
+    learners = page.get_by_role("region", name="Learners", exact=True)
+    expect(learners).to_have_attribute("tabindex", "0")
+    expect(learners).to_have_accessible_description("Scroll sideways to see more")
+    expect(page.locator("#learners-scroll-hint")).to_be_visible()
+    assert learners.evaluate("region => region.scrollWidth > region.clientWidth")
 
 
 def test_an_eqas_pages_fit_a_phone(check_pages, portfolio):
