@@ -133,7 +133,13 @@ def test_the_rules_of_evidence_as_sampled_come_back_from_the_audit_trail(app, po
     re-assess it; the answers the IQA sampled are still shown as they were."""
     enrolment, evidence = portfolio
     item = not_agreed(sample(enrolment, SampleKind.EVIDENCE))
-    reassess(evidence, rules={"current": False}, notes={"current": "It is from 2019."})
+    reassess(
+        evidence,
+        rules={"current": False},
+        notes={"current": "It is from 2019."},
+        outcomes={"PC1": "not_yet_met"},
+        feedback={"PC1": "Show what you can do now."},
+    )
 
     live = then_and_now(item)
 
