@@ -7,7 +7,15 @@ from flask_login import current_user, login_required
 from .. import policy
 from ..extensions import db
 from ..files.views import receives_original
-from ..models import RULE_QUESTIONS, RULES_OF_EVIDENCE, Enrolment, Evidence, Role, User
+from ..models import (
+    RULE_QUESTIONS,
+    RULES_OF_EVIDENCE,
+    Enrolment,
+    Evidence,
+    EvidenceStatus,
+    Role,
+    User,
+)
 from ..services import sign_in_limits
 from ..services.assessment import review, signing, state
 from ..services.assessment.revision import Conflict
@@ -63,8 +71,11 @@ def _review_page(evidence: Evidence, answers: ReviewAnswers, errors=(), status=2
 def assess(evidence_id):
     evidence = policy.require("assess", db.session.get(Evidence, evidence_id))
     if request.method == "GET":
+        if _opens_the_item(evidence):
+            return redirect(url_for("learner.evidence", evidence_id=evidence.id))
         return _review_page(evidence, ReviewAnswers.from_record(evidence))
     answers = ReviewAnswers.from_form(request.form, evidence)
+    before = ReviewAnswers.from_record(evidence) if evidence.review else None
     try:
         review.assess(
             evidence,
@@ -80,11 +91,33 @@ def assess(evidence_id):
         db.session.refresh(evidence.enrolment)
         answers.seen = evidence.enrolment.revision  # they may send it again, knowingly
         return _review_page(evidence, answers, [(None, conflict.message)], 409)
+    except review.AssessmentProblem as problem:
+        db.session.rollback()
+        return _review_page(evidence, answers, [(p.field, p.message) for p in problem.every], 422)
     except Problem as problem:
         db.session.rollback()
         return _review_page(evidence, answers, [(problem.field, problem.message)], 422)
-    flash(f"Your assessment of “{evidence.title}” is saved.", "success")
-    return redirect(url_for(".queue"))
+    if before is None:
+        flash(f"Your assessment of “{evidence.title}” is saved.", "success")
+        return redirect(url_for(".queue"))
+    changed = before.changes_to(ReviewAnswers.from_record(evidence), evidence)
+    flash(
+        f"Your assessment of “{evidence.title}” is saved. "
+        + ("What changed: " + "; ".join(changed) + "." if changed else "Nothing changed."),
+        "success",
+    )
+    return redirect(url_for("learner.evidence", evidence_id=evidence.id))
+
+
+def _opens_the_item(evidence: Evidence) -> bool:
+    """A link to assess evidence already assessed (a notification, a bookmark), replaced, or
+    in a signed-off unit opens the item, where its decision is; changing an assessment is
+    asked for with ``?change=yes`` (the item page's "Change your assessment")."""
+    if evidence.status != EvidenceStatus.SUBMITTED:
+        return True
+    if state.sign_off_in_force(evidence.enrolment) is not None:
+        return True
+    return evidence.review is not None and request.args.get("change") != "yes"
 
 
 @bp.route("/portfolio/<int:enrolment_id>/sign-off", methods=["GET", "POST"])

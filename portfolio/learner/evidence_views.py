@@ -203,7 +203,8 @@ def _evidence_page(evidence, upload_form, errors=(), status=200, **extra):
             originals={f.id for f in evidence.files if receives_original(f)},
             judgements=state.judgements_resting_on(evidence),
             may_assess=policy.can(current_user, "assess", evidence)
-            and evidence.status.value == "submitted",
+            and evidence.status.value == "submitted"
+            and sign_off is None,
             may_confirm=policy.can(current_user, "confirm_record", evidence),
             **_upload_settings(),
             **extra,

@@ -6,11 +6,14 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import (
+    RULES_OF_EVIDENCE,
     Enrolment,
     Evidence,
+    EvidenceReview,
     EvidenceStatus,
     Judgement,
     Mapping,
+    MappingDecision,
     Outcome,
     RecordDispute,
     SignOff,
@@ -123,24 +126,32 @@ def require_open(enrolment: Enrolment) -> None:
         raise Withdrawn(enrolment)
 
 
-def supporting_evidence(enrolment: Enrolment, criterion_ids) -> dict[int, list[Evidence]]:
-    """criterion id -> the latest submitted evidence versions mapped to it whose mapping the
-    assessor has not rejected: what a judgement of that criterion rests on."""
+def accepted_evidence(
+    enrolment: Enrolment, criterion_ids, *, besides: Evidence | None = None
+) -> dict[int, list[Evidence]]:
+    """criterion id -> the evidence versions an assessor has already accepted for it and that
+    still stand: the latest submitted version, reviewed with every rule of evidence holding, its
+    mapping to the criterion accepted. ``besides`` (the version being assessed now) is left out,
+    since its decision is the one being made. Evidence nobody has reviewed is never here."""
     rows = db.session.scalars(
         select(Mapping)
         .join(Mapping.evidence)
+        .join(Mapping.decision)
+        .join(Evidence.review)
         .where(
             Evidence.enrolment_id == enrolment.id,
             Evidence.status == EvidenceStatus.SUBMITTED,
+            Evidence.id != (besides.id if besides is not None else -1),
             Mapping.criterion_id.in_(list(criterion_ids)),
+            MappingDecision.accepted.is_(True),
+            *(getattr(EvidenceReview, rule).is_(True) for rule in RULES_OF_EVIDENCE),
         )
-        .options(selectinload(Mapping.decision), selectinload(Mapping.evidence))
+        .options(selectinload(Mapping.evidence))
         .order_by(Evidence.id)
     )
     found: dict[int, list[Evidence]] = {}
     for mapping in rows:
-        if not mapping.rejected:
-            found.setdefault(mapping.criterion_id, []).append(mapping.evidence)
+        found.setdefault(mapping.criterion_id, []).append(mapping.evidence)
     return found
 
 
