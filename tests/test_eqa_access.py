@@ -195,9 +195,7 @@ def test_a_head_request_and_a_cached_file_are_audited_too(app, client, login_as,
     ]
 
 
-def test_the_eqa_reads_the_judgement_in_their_own_words_not_the_learners(
-    client, login_as, world
-):
+def test_the_eqa_reads_the_judgement_in_their_own_words_not_the_learners(client, login_as, world):
     login_as(world["admin"])
     grant(client, world)
     client.post("/sign-out")
