@@ -46,6 +46,8 @@ def test_the_audit_page_tells_what_happened_in_sentences(app, client, login_as, 
     admin, enrolment, eqa = people
     assessed(app, enrolment)
     eqa_access.record_view(eqa, f"/portfolio/{enrolment.id}?", "learner.portfolio")
+    qa_page = f"/eqa/portfolio/{enrolment.id}/quality-assurance?"
+    eqa_access.record_view(eqa, qa_page, "eqa.quality_assurance")
     login_as(admin)
 
     response = client.get("/admin/audit")
@@ -61,6 +63,7 @@ def test_the_audit_page_tells_what_happened_in_sentences(app, client, login_as, 
         "valid, authentic, current and sufficient." in said
     )
     assert "Eve External viewed Leah Learner’s portfolio page." in said
+    assert "Eve External viewed Leah Learner’s internal quality assurance page." in said
     assert "Ada Admin signed in." in said
     # No developer output: endpoint names, raw paths or dictionaries.
     assert "learner.portfolio" not in page and "endpoint" not in page.lower()

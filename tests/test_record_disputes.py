@@ -12,6 +12,7 @@ from people_helpers import audit_actions, page_text
 
 from portfolio.extensions import db
 from portfolio.models import AuditEntry, DisputeOutcome, Method, Notification, RecordDispute
+from portfolio.services import audit, audit_sentences
 from portfolio.services import evidence as evidence_service
 from portfolio.services.assessment import disputes, records, state
 from portfolio.services.assessment.disputes import DisputeProblem
@@ -255,3 +256,40 @@ def test_every_step_of_a_dispute_is_audited(enrolment):
     assert entries["evidence.record_dispute_answered"].actor_id == enrolment.assessor_id
     amended = entries["evidence.record_dispute_amended"]
     assert amended.details["amended_by_evidence_id"] == amendment.id
+
+
+def test_the_audit_trail_tells_a_dispute_in_sentences(enrolment):
+    record = observation(enrolment)
+    first = disputes.dispute(record, enrolment.learner, REASON)
+    disputes.answer(first, enrolment.assessor, ANSWER)
+    disputes.dispute(record, enrolment.learner, "Still wrong.")
+    amendment = evidence_service.revise(record)
+    evidence_service.submit(amendment, full_name=enrolment.assessor.name, confirmed=True)
+
+    told = [
+        (audit.label(e.action), audit_sentences.sentence(e))
+        for e in db.session.scalars(
+            db.select(AuditEntry).where(AuditEntry.action.like("%dispute%")).order_by(AuditEntry.id)
+        )
+    ]
+
+    learner, assessor = enrolment.learner.name, enrolment.assessor.name
+    title = "“Observed: residents' panel”"
+    assert told == [
+        (
+            "Learner disputed an assessor's record",
+            f"{learner} disputed the assessor’s record {title} (version 1).",
+        ),
+        (
+            "Assessor answered a dispute and kept the record",
+            f"{assessor} answered {learner}’s dispute of the record {title} and kept it as it is.",
+        ),
+        (
+            "Learner disputed an assessor's record",
+            f"{learner} disputed the assessor’s record {title} (version 1).",
+        ),
+        (
+            "Assessor amended a disputed record",
+            f"{assessor} amended the record {title} for {learner} after a dispute (now version 2).",
+        ),
+    ]

@@ -25,6 +25,8 @@ PAGES = {
     "exports.download": "portfolio download",
     "exports.status": "portfolio download",
     "exports.show": "portfolio download",
+    "eqa.quality_assurance": "internal quality assurance page",
+    "eqa.sampling_record": "sampling record",
 }
 
 
@@ -255,6 +257,16 @@ DID = {
     ),
     "evidence.record_confirmed": lambda e, d: (
         f"confirmed the assessor’s record {_evidence_title(e)} is accurate"
+    ),
+    "evidence.record_disputed": lambda e, d: (
+        f"disputed the assessor’s record {_evidence_title(e)} (version {d.get('version')})"
+    ),
+    "evidence.record_dispute_answered": lambda e, d: (
+        f"answered {_whose(e, 'dispute')} of the record {_evidence_title(e)} and kept it as it is"
+    ),
+    "evidence.record_dispute_amended": lambda e, d: (
+        f"amended the record {_evidence_title(e)}{_for(e)} after a dispute "
+        f"(now version {d.get('version')})"
     ),
     "assessment.evidence_reviewed": lambda e, d: _rules(e),
     "assessment.mappings_decided": lambda e, d: _mappings_decided(e) + _for(e),
