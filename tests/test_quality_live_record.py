@@ -165,3 +165,30 @@ def test_a_planned_judgement_judged_again_before_it_is_recorded_shows_the_change
     assert [c.what for c in live.changes] == ["Outcome", "Feedback to the learner"]
     text = words(signed_in(app, enrolment.iqa).get(f"/iqa/samples/{item.id}"))
     assert "Outcome Met Not yet met" in text
+
+
+def test_the_mappings_as_sampled_are_the_decisions_of_then_not_of_today(app, portfolio):
+    """The IQA sampled an item whose mapping to PC1 the assessor had accepted; the assessor
+    later rejects it. "As sampled" still reads accepted, and "Now" names the change."""
+    enrolment, evidence = portfolio
+    item = not_agreed(sample(enrolment, SampleKind.EVIDENCE))
+    db.session.refresh(enrolment)
+    review.assess(
+        evidence,
+        enrolment.assessor,
+        seen=enrolment.revision,
+        rules=ALL_RULES,
+        notes={},
+        decisions={m.id: MappingChoice(False, "The photo shows PC2.") for m in evidence.mappings},
+        judgements={
+            m.criterion_id: JudgementChoice(Outcome.NOT_YET_MET, "Map the photo to PC2.")
+            for m in evidence.mappings
+        },
+    )
+
+    [then] = then_and_now(item).mappings_then
+    assert (then.code, then.words) == ("PC1", "accepted")
+    page = signed_in(app, enrolment.iqa).get(f"/iqa/samples/{item.id}")
+    as_sampled = page_text(page).split("data-mappings-as-sampled>")[1].split("</ul>")[0]
+    assert "PC1</a>: accepted" in as_sampled
+    assert "Mapping to PC1 Accepted Rejected: The photo shows PC2." in words(page)

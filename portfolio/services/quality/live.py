@@ -63,6 +63,22 @@ class Change:
 
 
 @dataclass
+class MappingThen:
+    """A learner's mapping and the assessor's decision on it as it stood at a time (``accepted``
+    None: not decided then)."""
+
+    code: str
+    accepted: bool | None
+    reason: str = ""
+
+    @property
+    def words(self) -> str:
+        if self.accepted is None:
+            return "not decided"
+        return "accepted" if self.accepted else f"rejected: {self.reason}"
+
+
+@dataclass
 class ThenAndNow:
     item: SampleItem
     #: when the decision was sampled
@@ -75,6 +91,8 @@ class ThenAndNow:
     changes: list[Change]
     #: later judgements of the same criterion (a judgement sampled), the newest last
     later: int = 0
+    #: an evidence item sampled: each mapping's decision as it stood when sampled
+    mappings_then: list["MappingThen"] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -180,7 +198,29 @@ def _evidence(item: SampleItem, since: datetime, sampled: Evidence) -> ThenAndNo
             changes.append(_rules_change(rules_then[0], current))
         changes += _mapping_changes(sampled, since)
     rules_now = [rules_at(now)]
-    return ThenAndNow(item, since, sampled, now, rules_then, rules_now, changes)
+    return ThenAndNow(
+        item, since, sampled, now, rules_then, rules_now, changes,
+        mappings_then=mappings_at(sampled, since),
+    )  # fmt: skip
+
+
+def mappings_at(evidence: Evidence, when: datetime) -> list[MappingThen]:
+    """Each of the version's mappings with the assessor's decision as it stood at ``when``:
+    the decision itself if it was made by then and not changed since, else what the newest
+    ``assessment.mappings_decided`` entry before ``when`` says."""
+    entry = _entry_before("assessment.mappings_decided", evidence, when)
+    then = {d["code"]: d for d in (entry.details.get("decisions", []) if entry else [])}
+    rows = []
+    for mapping in evidence.mappings:
+        code, decision = mapping.criterion.code, mapping.decision
+        if decision is not None and decision.decided_at <= when:
+            rows.append(MappingThen(code, decision.accepted, decision.reason))
+        elif code in then:
+            said = then[code]
+            rows.append(MappingThen(code, bool(said["accepted"]), said.get("reason", "")))
+        else:
+            rows.append(MappingThen(code, None))
+    return rows
 
 
 def latest_version(evidence: Evidence) -> Evidence:
