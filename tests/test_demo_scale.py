@@ -146,3 +146,22 @@ def test_later_rows_get_new_ids_after_the_bulk_insert(scale_demo, make_user):
     """On PostgreSQL the id sequences were moved past the ids the bulk insert chose."""
     newest = db.session.scalar(select(func.max(User.id)))
     assert make_user("learner").id > newest
+
+
+def test_no_criterion_is_met_on_an_item_the_assessor_found_insufficient(scale_demo):
+    """As the assessment service refuses it: "Sufficient: no" and "met" in the same review."""
+    from portfolio.models.assessment import judgement_evidence
+
+    insufficient = select(EvidenceReview).where(EvidenceReview.sufficient.is_(False))
+    assert count(insufficient) > 0
+    met_in_that_review = (
+        select(Judgement.id)
+        .join(judgement_evidence, judgement_evidence.c.judgement_id == Judgement.id)
+        .join(EvidenceReview, EvidenceReview.evidence_id == judgement_evidence.c.evidence_id)
+        .where(
+            EvidenceReview.sufficient.is_(False),
+            Judgement.outcome == Outcome.MET,
+            Judgement.judged_at == EvidenceReview.reviewed_at,
+        )
+    )
+    assert count(met_in_that_review) == 0

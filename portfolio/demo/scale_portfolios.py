@@ -26,6 +26,7 @@ ASSESSOR_LED_SHARE = 0.1
 REJECTED_SHARE = 0.1
 NOT_YET_MET_SHARE = 0.2
 CORRECTED_SHARE = 0.65
+MORE_NEEDED = "More is needed: see the feedback."
 #: how often an assessor records "met" again for a criterion already met, on new evidence
 CONFIRMED_AGAIN_SHARE = 0.3
 
@@ -250,6 +251,9 @@ class Portfolio:
         for position, outcome in judged:
             self._judge(position, outcome, at)
         short = any(outcome == Outcome.NOT_YET_MET for _, outcome in judged)
+        # "Sufficient: no" only where nothing is met on the item: the service refuses "met"
+        # beside a rule of evidence answered no, and so does the demo
+        insufficient = short and all(outcome == Outcome.NOT_YET_MET for _, outcome in judged)
         self.rows.add(
             "evidence_review",
             {
@@ -259,8 +263,8 @@ class Portfolio:
                 "valid": True,
                 "authentic": True,
                 "current": True,
-                "sufficient": not short,
-                "notes": {"sufficient": "More is needed: see the feedback."} if short else {},
+                "sufficient": not insufficient,
+                "notes": {"sufficient": MORE_NEEDED} if insufficient else {},
                 "reviewed_at": at,
             },
         )
