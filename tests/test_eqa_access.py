@@ -14,6 +14,7 @@ from portfolio.models import AuditEntry, EqaGrant, Judgement
 from portfolio.models._types import utcnow
 from portfolio.services import evidence as evidence_service
 from portfolio.services.evidence import today
+from portfolio.uk_time import uk
 
 
 @pytest.fixture
@@ -205,3 +206,26 @@ def test_the_eqa_reads_the_judgement_in_their_own_words_not_the_learners(client,
 
     assert "The assessor’s judgement" in page
     assert "Your assessor" not in page
+
+
+def test_access_lasts_to_the_end_of_its_last_day_in_the_uk_summer_or_winter(
+    client, login_as, world
+):
+    """Access chosen to end on a summer day ends at midnight in London (23:00 UTC), and every
+    page names that day, not the next."""
+    last_day = next(
+        today() + timedelta(days=n)
+        for n in range(1, 366)
+        if (today() + timedelta(days=n)).month == 7
+    )
+    login_as(world["admin"])
+    assert grant(client, world, **date_boxes("expires_on", last_day)).status_code == 302
+
+    row = db.session.scalars(db.select(EqaGrant)).one()
+    assert uk(row.expires_at).date() == last_day
+    assert uk(row.expires_at + timedelta(seconds=1)).date() == last_day + timedelta(days=1)
+    said = f"{last_day.day} {last_day:%B %Y}"
+    assert said in page_text(client.get("/admin/eqa"))
+    client.post("/sign-out")
+    login_as(world["eqa"])
+    assert f"Your access ends on {said}." in page_text(client.get("/eqa"))

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import Cohort, Enrolment, EqaGrant, Provider, Role, User
 from ..models._types import utcnow
 from ..models.quality import eqa_grant_enrolment
+from ..uk_time import LONDON
 from .audit import record
 from .problems import Problem
 
@@ -48,8 +49,8 @@ def grant(
         granted_by=admin,
         cohort=cohort,
         enrolments=list(enrolments),
-        # access lasts to the end of the day it ends, UK time being at most an hour ahead
-        expires_at=datetime.combine(expires_on, time(23, 59), tzinfo=UTC),
+        # access lasts to the end of the day it ends in the UK, summer time or not
+        expires_at=datetime.combine(expires_on, time(23, 59, 59), tzinfo=LONDON).astimezone(UTC),
     )
     db.session.add(row)
     db.session.flush()

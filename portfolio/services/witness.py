@@ -36,6 +36,7 @@ from ..models import (
 from ..models._types import utcnow
 from ..public_address import external_url
 from ..storage import get_storage
+from ..uk_time import uk_date
 from . import evidence_files, mail, uploads
 from .assessment import revision, state
 from .audit import record
@@ -242,7 +243,7 @@ def _witness_details(row: WitnessRequest) -> dict:
 def _email_link(row: WitnessRequest, token: str) -> bool:
     """Queue the email of the witness's link; False (and logged) when the queue cannot take it."""
     learner, requester = row.enrolment.learner, row.requested_by
-    expires = row.expires_at.strftime("%-d %B %Y")
+    expires = uk_date(row.expires_at)
     body = (
         f"Hello {row.witness_name},\n\n"
         f"{requester.name} has asked you for witness testimony about the work of "
