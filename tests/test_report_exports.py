@@ -77,12 +77,15 @@ def test_the_csv_opens_in_the_csv_module_after_its_byte_order_mark(admin_client,
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body[3:].decode("utf-8"))))
     assert rows[0] == HEADINGS
+    # times are where the provider works, and the heading says so (a spreadsheet has no zone)
+    times = [c.heading for c in exports.COLUMNS if c.kind == "datetime"]
+    assert times == ["Waiting since (UK time)", "Last activity (UK time)", "Signed off (UK time)"]
     by_name = {row[0]: dict(zip(HEADINGS, row, strict=True)) for row in rows[1:]}
     assert set(by_name) == {"'" + FORMULA, "Omar Ontrack", "Nadia Nothing"}
     omar = by_name["Omar Ontrack"]
     assert (omar["Performance criteria met"], omar["Knowledge items met"]) == ("1", "1")
     assert omar["Evidence waiting"] == "1"
-    assert omar["Waiting since"]  # a date and time, as the dashboard's
+    assert omar["Waiting since (UK time)"]  # a date and time, as the dashboard's
     assert by_name["Nadia Nothing"]["Status"] == LearnerStatus.NOT_STARTED.label
 
 
@@ -142,7 +145,7 @@ def test_the_xlsx_has_typed_cells_a_frozen_header_filters_and_widths(admin_clien
     assert omar["Performance criteria"].value == 13
     assert isinstance(omar["Planned end"].value, date | datetime)
     assert omar["Planned end"].value.date() == date(2026, 12, 18)
-    assert isinstance(omar["Waiting since"].value, datetime)
+    assert isinstance(omar["Waiting since (UK time)"].value, datetime)
     assert omar["Planned end"].number_format == "yyyy-mm-dd"
     assert "Cohorts" in book.sheetnames
     cohorts = book["Cohorts"]

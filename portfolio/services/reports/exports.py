@@ -75,10 +75,10 @@ COLUMNS = (
     Column("Knowledge items met", lambda r: r.knowledge_met, 12, "number"),
     Column("Knowledge items", lambda r: r.knowledge_total, 12, "number"),
     Column("Evidence waiting", lambda r: r.waiting, 10, "number"),
-    Column("Waiting since", lambda r: _local(r.waiting_since), 17, "datetime"),
-    Column("Last activity", lambda r: _local(r.last_activity), 17, "datetime"),
+    Column("Waiting since (UK time)", lambda r: _local(r.waiting_since), 17, "datetime"),
+    Column("Last activity (UK time)", lambda r: _local(r.last_activity), 17, "datetime"),
     Column("Planned end", lambda r: r.planned_end_date, 12, "date"),
-    Column("Signed off", lambda r: _local(r.signed_off_at), 17, "datetime"),
+    Column("Signed off (UK time)", lambda r: _local(r.signed_off_at), 17, "datetime"),
     Column("Withdrawn on", lambda r: r.withdrawn_on, 12, "date"),
 )
 DATE_FORMAT, DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
