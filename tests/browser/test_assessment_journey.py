@@ -1,6 +1,7 @@
 """The whole assessment journey in a real browser, each person starting from the home page:
 the learner submits; the assessor checks the rules of evidence, rejects one mapping and marks
-one criterion not yet met with feedback; the learner replies and resubmits; the assessor marks
+one criterion not yet met with feedback, then changes their assessment of another; the
+learner replies and resubmits; the assessor marks
 everything met and signs off; the learner sees the signed-off unit and cannot change it."""
 
 import re
@@ -100,12 +101,32 @@ def test_the_whole_assessment_journey(new_page, assert_accessible, enrolment):
         not_yet={"PC2": "Say **who** agreed the expectations, and how you recorded them."},
     )
     expect(staff.locator("[data-queue-empty]")).to_be_visible()
+
+    # On second thoughts the assessor changes the assessment: the form starts from the
+    # decision in force, and saving says what changed.
+    staff.get_by_role("link", name="Caseload", exact=True).click()
+    staff.get_by_role("link", name=learner.name).first.click()
+    staff.get_by_role("link", name="Co-production festival, start to finish").first.click()
+    staff.get_by_role("button", name="Change your assessment").click()
+    assert_accessible(staff)
+    expect(staff.locator("#outcome-PC2-2")).to_be_checked()
+    expect(staff.locator("#feedback-PC2")).to_have_value(
+        "Say **who** agreed the expectations, and how you recorded them."
+    )
+    expect(staff.locator("#outcome-PC3-1")).to_be_checked()
+    expect(staff.locator("#rule-sufficient-1")).to_be_checked()
+    staff.locator("#outcome-PC3-2").check()
+    staff.locator("#feedback-PC3").fill("Show how the partners shared the decisions.")
+    staff.get_by_role("button", name="Save assessment").click()
+    expect(staff.locator(".govuk-notification-banner")).to_contain_text("What changed: PC3")
+    assert_accessible(staff)
     sign_out(staff)
 
     # The learner sees PC2 not yet met with the feedback, replies, and resubmits.
     sign_in_from_home(page, learner)
     assert status_of(page, "PC1") == "Met"
     assert status_of(page, "PC2") == "Not yet met"
+    assert status_of(page, "PC3") == "Not yet met"  # as re-assessed
     assert status_of(page, "K1") == "Mapping not accepted"  # the assessor rejected it
     assert_accessible(page)
     page.locator('a[href$="/criteria/PC2"]').click()

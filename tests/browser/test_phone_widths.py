@@ -9,13 +9,13 @@ scroll inside their own labelled region), and every page passes the accessibilit
 from datetime import timedelta
 
 import pytest
-from assessment_helpers import assess, submitted
+from assessment_helpers import assess, fully_met, sign, submitted
 from evidence_samples import make_draft
 from people_helpers import PASSWORD
 from playwright.sync_api import expect
 
 from portfolio.extensions import db
-from portfolio.models import EqaGrant, SampleKind, SampleOutcome
+from portfolio.models import EqaGrant, Export, ExportKind, ExportStatus, SampleKind, SampleOutcome
 from portfolio.models._types import utcnow
 from portfolio.services import witness
 from portfolio.services.quality import plan, records
@@ -264,5 +264,41 @@ def test_an_eqas_pages_fit_a_phone(check_pages, portfolio):
             "portfolio": f"/portfolio/{enrolment.id}",
             "criterion page": f"/portfolio/{enrolment.id}/criteria/PC1",
             "evidence page": f"/evidence/{judged.id}",
+            "internal quality assurance": f"/eqa/portfolio/{enrolment.id}/quality-assurance",
+            "sampling record": (
+                f"/eqa/portfolio/{enrolment.id}/sampling-records/{portfolio['sample'].id}"
+            ),
+        },
+    )
+
+
+def test_sign_off_reopen_and_a_downloads_progress_fit_a_phone(
+    check_pages, portfolio, make_enrolment
+):
+    """The sign-off form (a complete unit, and one with criteria still missing), the reopen
+    form of a signed-off unit, and the page that follows a portfolio download being made."""
+    complete = make_enrolment(assessor=portfolio["enrolment"].assessor)
+    fully_met(complete, title="Co-production festival with the Harehills residents’ panel")
+    signed = make_enrolment(assessor=complete.assessor)
+    fully_met(signed)
+    sign(signed)
+    making = Export(
+        enrolment_id=signed.id,
+        kind=ExportKind.PORTFOLIO_PDF,
+        content_key="0" * 64,
+        status=ExportStatus.RUNNING,
+        progress=40,
+        stage="Drawing the coverage matrix of every criterion and its evidence",
+        requested_by_id=signed.assessor_id,
+    )
+    db.session.add(making)
+    db.session.commit()
+    check_pages(
+        complete.assessor,
+        {
+            "sign-off form": f"/portfolio/{complete.id}/sign-off",
+            "sign-off form, unit not complete": f"/portfolio/{portfolio['enrolment'].id}/sign-off",
+            "reopen form": f"/portfolio/{signed.id}/reopen",
+            "download being made": f"/exports/{making.id}",
         },
     )
