@@ -13,7 +13,15 @@ from .assessment import (
 )
 from .audit import AuditEntry
 from .disputes import DisputeOutcome, RecordDispute
-from .evidence import ConsentStatus, Evidence, EvidenceFile, EvidenceStatus, Mapping, Method
+from .evidence import (
+    ConsentStatus,
+    CopyStatus,
+    Evidence,
+    EvidenceFile,
+    EvidenceStatus,
+    Mapping,
+    Method,
+)
 from .exports import Export, ExportKind, ExportStatus
 from .notifications import Notification
 from .people import Cohort, Enrolment, OneTimeToken, Provider, Role, SignInAttempt, User, UserRole
@@ -29,6 +37,7 @@ from .quality import (
     SamplingStrategy,
     WitnessRequest,
 )
+from .reports import CohortReport
 from .standards import Criterion, CriterionKind, Standard
 
 __all__ = [
@@ -59,7 +68,9 @@ __all__ = [
     "DisputeOutcome",
     "RecordDispute",
     "Cohort",
+    "CohortReport",
     "ConsentStatus",
+    "CopyStatus",
     "Criterion",
     "CriterionKind",
     "Enrolment",

@@ -152,6 +152,16 @@ class Evidence(db.Model):
         return chain
 
 
+class CopyStatus(enum.StrEnum):
+    """How far the worker has got with a file's copies without metadata (services/copies.py)."""
+
+    NOT_NEEDED = "not_needed"  # documents and PDFs: everyone receives them as uploaded
+    PENDING = "pending"  # stored, waiting for a worker
+    RUNNING = "running"  # a worker holds the lease until ``copy_lease_until``
+    READY = "ready"
+    FAILED = "failed"  # ``copy_problem`` says why, in words for the learner
+
+
 class EvidenceFile(db.Model):
     """A file attached to one evidence version. Bytes live in storage under ``stored_name``."""
 
@@ -181,8 +191,22 @@ class EvidenceFile(db.Model):
     print_width: Mapped[int | None] = mapped_column(default=None)
     print_height: Mapped[int | None] = mapped_column(default=None)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: photos, video and audio get their copies on a worker after the upload has answered
+    copy_status: Mapped[CopyStatus] = mapped_column(
+        str_enum(CopyStatus), default=CopyStatus.NOT_NEEDED
+    )
+    #: a pending copy is queued again after this; a running one is taken over by another worker
+    copy_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    #: how many times a worker has started the copies: the number a worker's lease holds
+    copy_attempt: Mapped[int] = mapped_column(default=0)
+    copy_problem: Mapped[str] = mapped_column(Text, default="")
 
     evidence: Mapped[Evidence] = relationship(back_populates="files")
+
+    @property
+    def copies_waiting(self) -> bool:
+        """The copies without metadata are still to be made."""
+        return self.copy_status in (CopyStatus.PENDING, CopyStatus.RUNNING)
 
     @property
     def stored_keys(self) -> list[str]:
