@@ -1,6 +1,7 @@
 """The task queue and its tasks: the one module that knows Huey exists.
 
-Work that takes seconds (the portfolio PDF, the archive bundle) runs on a worker process,
+Work that takes seconds (the portfolio PDF, the archive bundle, the copies without metadata
+of uploaded photos and recordings, every email) runs on a worker process,
 ``huey_consumer portfolio.tasks.huey``, never on a thread of the web process. Huey is a
 maintained queue whose store is one setting: an SQLite file (the embedded default, for one
 machine) or Redis (workers on several machines). A task only calls a service, so the same work
@@ -30,7 +31,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import flask
-from huey import Huey
+from huey import Huey, crontab
 from huey.serializer import Serializer
 from huey.storage import RedisStorage, SqliteStorage
 
@@ -244,6 +245,25 @@ def run_export(export_id: int) -> None:
     # A fresh app context: its own database session, as on a worker, even when run inline.
     with _app().app_context():
         jobs.run(export_id)
+
+
+@huey.task()
+def make_copies(file_id: int) -> None:
+    """Make an uploaded photo's or recording's copies without metadata (services/copies.py)."""
+    from .services import copies
+
+    with _app().app_context():
+        copies.run(file_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def retry_abandoned() -> None:
+    """Every minute: queue again the work whose worker vanished (its lease ran out) or whose
+    message was lost (services/leases.py)."""
+    from .services import copies
+
+    with _app().app_context():
+        copies.retry_abandoned()
 
 
 @huey.task(retries=3, retry_delay=60)

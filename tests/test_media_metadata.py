@@ -3,6 +3,7 @@ recorded: assessors, IQAs, administrators (and bundles) get a copy with the same
 sound and no location or device tags, which still plays and seeks. exiftool, a different tool
 from the one that makes the copy, is the judge."""
 
+import html
 import io
 import json
 import logging
@@ -25,7 +26,7 @@ from evidence_samples import (
 
 from portfolio.errors import human_size
 from portfolio.extensions import db
-from portfolio.models import EvidenceFile
+from portfolio.models import CopyStatus, EvidenceFile
 from portfolio.services import evidence as evidence_service
 from portfolio.services import filetypes, media_metadata
 from portfolio.storage import get_storage
@@ -52,6 +53,12 @@ def submitted_with(client, enrolment, content, name) -> EvidenceFile:
     evidence_service.submit(draft, full_name=enrolment.learner.name, confirmed=True)
     client.post("/sign-out")
     return db.session.scalars(db.select(EvidenceFile)).one()
+
+
+def text_of(response) -> str:
+    """A page's words as a person reads them: tags gone, spaces collapsed."""
+    words = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    return " ".join(html.unescape(words).split())
 
 
 def fetch(client, url, **kwargs):
@@ -199,16 +206,24 @@ def test_a_subtitle_track_with_the_gps_of_each_moment_is_left_out(app, client, e
 def test_a_damaged_video_is_kept_for_its_learner_but_nobody_else_can_download_it(
     app, client, login_as, enrolment, runner, caplog
 ):
-    with caplog.at_level(logging.WARNING, logger="portfolio.services.evidence_files"):
+    with caplog.at_level(logging.WARNING, logger="portfolio.services.copies"):
         video = submitted_with(client, enrolment, mp4_video(), "workshop.mp4")  # no pictures
-    assert video.shared_name is None
+    assert video.shared_name is None and video.copy_status == CopyStatus.FAILED
     assert "No copy without metadata of upload 'workshop.mp4'" in caplog.text
     assert len(stored_files(app)) == 1  # the original only
+    login_as(enrolment.learner)
+    page = text_of(client.get(f"/evidence/{video.evidence_id}"))
+    assert (
+        "We could not prepare workshop.mp4 for other people to play: it may be damaged or cut "
+        "short. Only you can play it." in page
+    )
+    client.post("/sign-out")
 
     login_as(enrolment.assessor)
     assert fetch(client, f"/files/{video.id}")[0] == 404  # never the original instead
-    page = client.get(f"/evidence/{video.evidence_id}").get_data(as_text=True)
-    assert "This file cannot be downloaded yet." in page
+    page = text_of(client.get(f"/evidence/{video.evidence_id}"))
+    assert "This file cannot be downloaded yet: a copy of it without the details" in page
+    assert "workshop.mp4 for other people to play" not in page  # that is for the learner
 
     result = runner.invoke(args=["files", "make-copies"])
     assert result.output.startswith("Made copies of 0 file(s).\n")

@@ -4,10 +4,12 @@ Audio, video and PDF open inline (browsers play or show them); everything else d
 attachment. Pages show photos through their display copy (upright, small, no metadata). A
 photo, video or recording is sent as uploaded only to the learner who uploaded it; everyone
 else gets its copy without metadata (full resolution, or the same sound and pictures), so
-nobody else receives where it was made or on what device. Without such a copy they get nothing.
+nobody else receives where it was made or on what device. Without such a copy they get nothing:
+while a worker is still making it (services/copies.py), a page that says it is being prepared,
+answered with 202 Accepted and Retry-After; if it could not be made, 404.
 """
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from .. import policy
@@ -45,7 +47,7 @@ def download(file_id):
             etag=file.sha256,
         )
     if not file.shared_name:
-        abort(404)  # never the original instead
+        return _not_ready(file)  # never the original instead
     name = download_name(file.original_name)
     if file.kind == "image":  # a HEIC photo's copy is a JPEG
         name = f"{name.rsplit('.', 1)[0]}.{EXTENSIONS[file.shared_content_type]}"
@@ -63,7 +65,7 @@ def download(file_id):
 def display(file_id):
     file = load_file(file_id)
     if not file.derivative_name:
-        abort(404)
+        return _not_ready(file)
     stem = download_name(file.original_name).rsplit(".", 1)[0]
     return send_stored(
         file.derivative_name,
@@ -72,6 +74,17 @@ def display(file_id):
         inline=True,
         etag=file.derivative_name,
     )
+
+
+#: how long a client waiting for a copy is asked to wait before asking again
+RETRY_AFTER_SECONDS = 5
+
+
+def _not_ready(file: EvidenceFile):
+    if not file.copies_waiting:
+        abort(404)
+    response = render_template("files/being_prepared.html", file=file), 202
+    return (*response, {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"})
 
 
 from . import cli  # noqa: E402, F401  (adds `flask files ...` commands)

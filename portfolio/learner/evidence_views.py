@@ -276,6 +276,8 @@ def _file_json(file: EvidenceFile) -> dict:
         "kind": file.kind,
         "size": file.size,
         "url": url_for("files.download", file_id=file.id),
+        #: its copies without metadata are still to be made on the worker (services/copies.py)
+        "being_prepared": file.copies_waiting,
     }
 
 

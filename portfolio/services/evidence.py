@@ -354,6 +354,10 @@ def revise(evidence: Evidence) -> Evidence:
             print_width=f.print_width,
             print_height=f.print_height,
             uploaded_at=f.uploaded_at,
+            copy_status=f.copy_status,
+            copy_lease_until=f.copy_lease_until,
+            copy_attempt=f.copy_attempt,
+            copy_problem=f.copy_problem,
         )
         for f in evidence.files
     ]

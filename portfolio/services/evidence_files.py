@@ -1,30 +1,29 @@
 """Attach uploaded files to a draft, or remove them, leaving nothing half-written.
 
-A request's uploads are all kept or all refused: the files are checked from their content, photos
-get display, print and shared copies, video and audio a shared copy, and only then are the bytes
-committed to storage and the rows written. If anything fails on the way (a refused file, an
-unreadable photo, a database error), every stored byte from this request is deleted again and
-the transaction rolled back.
+A request's uploads are all kept or all refused: the files are checked from their content (and
+a photo from its header: Pillow opens it without decoding a pixel), and only then are the bytes
+committed to storage and the rows written. If anything fails on the way (a refused file, a
+database error), every stored byte from this request is deleted again and the transaction
+rolled back.
 
-A recording ffmpeg cannot copy (damaged, or the tool missing) is still kept for its learner:
-refusing it would lose their evidence for what may be our problem. It has no shared copy, so
-nobody else can download it yet; the failure is logged and ``make_missing_copies`` tries again.
+The copies without metadata that everyone but the learner receives (a photo's display, print
+and shared copies, a recording's remux by ffmpeg) are made on a worker once the upload has
+answered (services/copies.py); until then the file is pending and staff are told it is being
+prepared. ``make_missing_copies`` (``flask files make-copies``) makes the copies a file lacks
+for any other reason: uploaded before copies existed, or its copies failed.
 """
-
-import logging
 
 from sqlalchemy import and_, func, or_, select
 from werkzeug.datastructures import FileStorage
 
 from ..extensions import db
-from ..models import ConsentStatus, Evidence, EvidenceFile
+from ..models import ConsentStatus, CopyStatus, Evidence, EvidenceFile
 from ..storage import get_storage
-from . import images, media_metadata, uploads
+from . import copies, images, media_metadata, uploads
 from .audit import record
 from .evidence import EvidenceProblem, provider_id, require_draft
 from .uploads import UploadRefused
 
-log = logging.getLogger(__name__)
 #: kinds whose originals may say where they were made: everyone but their learner gets a copy
 PRIVATE_KINDS = {"image", "audio", "video"}
 
@@ -38,12 +37,13 @@ def attach(
     try:
         rows = _store(evidence, uploads.chosen_files(files), consent, storage, stored)
         db.session.commit()
-        return rows
     except BaseException:
         db.session.rollback()  # also drops an evidence row created in this transaction
         for key in stored:
             storage.delete(key)
         raise
+    copies.queue(rows)
+    return rows
 
 
 def _store(evidence, files, consent, storage, stored: list[str]) -> list[EvidenceFile]:
@@ -56,24 +56,16 @@ def _store(evidence, files, consent, storage, stored: list[str]) -> list[Evidenc
             "consent",
         )
     checked = uploads.check(files)
-    copies, shared_copies, problems = {}, {}, []
+    problems = []
     for upload in checked:
         if upload.type.mime in images.DERIVABLE:
             try:
                 with upload.staged.open() as source:
-                    made = images.make_copies(source, upload.name, upload.type.mime, storage)
+                    images.check(source, upload.name, upload.type.mime)
             except images.ImageRefused as refused:
                 problems.append(str(refused))
-                continue
-            stored.extend(made.keys)
-            copies[id(upload)] = made
     if problems:
         raise UploadRefused(problems)
-    for upload in checked:  # after the photos: a refused photo saves remuxing a video
-        if upload.type.mime in media_metadata.CONTAINERS:
-            if shared := _media_copy(upload, storage):
-                stored.append(shared.key)
-                shared_copies[id(upload)] = shared
     rows = []
     for upload in checked:
         key = upload.staged.commit()
@@ -86,10 +78,7 @@ def _store(evidence, files, consent, storage, stored: list[str]) -> list[Evidenc
             sha256=upload.staged.sha256,
             consent=consent,
         )
-        if made := copies.get(id(upload)):
-            set_copies(row, made)
-        elif shared := shared_copies.get(id(upload)):
-            set_shared(row, shared)
+        copies.mark_pending(row)
         rows.append(row)
     evidence.files.extend(rows)
     db.session.flush()
@@ -108,15 +97,6 @@ def _store(evidence, files, consent, storage, stored: list[str]) -> list[Evidenc
     return rows
 
 
-def _media_copy(upload, storage) -> media_metadata.MediaCopy | None:
-    try:
-        with upload.staged.open() as source:
-            return media_metadata.make_shared_copy(source, upload.type.mime, storage)
-    except media_metadata.MediaCopyFailed as failure:
-        log.warning("No copy without metadata of upload %r: %s", upload.name, failure)
-        return None
-
-
 def make_missing_copies() -> tuple[int, list[str]]:
     """Give files uploaded before their copies existed the copies they lack: photos their
     display, print and shared copies (or only the print copy, if the others exist), video and
@@ -127,13 +107,14 @@ def make_missing_copies() -> tuple[int, list[str]]:
     photos, media = sorted(images.DERIVABLE), sorted(media_metadata.CONTAINERS)
     missing = db.session.scalars(
         select(EvidenceFile).where(
+            EvidenceFile.copy_status.not_in((CopyStatus.PENDING, CopyStatus.RUNNING)),
             or_(
                 and_(
                     EvidenceFile.shared_name.is_(None),
                     EvidenceFile.content_type.in_(photos + media),
                 ),
                 and_(EvidenceFile.print_name.is_(None), EvidenceFile.content_type.in_(photos)),
-            )
+            ),
         )
     ).all()
     by_original: dict[str, list[EvidenceFile]] = {}
@@ -153,7 +134,7 @@ def make_missing_copies() -> tuple[int, list[str]]:
             continue
         db.session.commit()
         for old in before - {k for row in rows for k in row.stored_keys}:
-            if not _still_used(old):
+            if not still_used(old):
                 storage.delete(old)
         done += 1
     return done, problems
@@ -190,6 +171,7 @@ def _set_print_copy(row: EvidenceFile, print_copy: images.Derivative) -> None:
 
 
 def set_shared(row: EvidenceFile, shared: images.SharedCopy | media_metadata.MediaCopy) -> None:
+    row.copy_status, row.copy_problem = CopyStatus.READY, ""
     row.shared_name = shared.key
     row.shared_content_type = shared.content_type
     row.shared_size = shared.size
@@ -232,11 +214,11 @@ def remove(file: EvidenceFile) -> None:
     db.session.commit()
     storage = get_storage()
     for key in keys:
-        if not _still_used(key):
+        if not still_used(key):
             storage.delete(key)
 
 
-def _still_used(key: str) -> bool:
+def still_used(key: str) -> bool:
     uses = db.session.scalar(
         select(func.count())
         .select_from(EvidenceFile)

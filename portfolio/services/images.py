@@ -78,6 +78,17 @@ class Copies:
         return [self.display.key, self.print_copy.key, self.shared.key]
 
 
+def check(source: BinaryIO, name: str, content_type: str) -> None:
+    """Refuse, during the upload, an image Pillow cannot open or that has too many pixels.
+
+    Opening reads only the header (no pixels are decoded), so this is quick whatever the
+    photo's size; a fault deeper in the picture data is found when the worker makes the
+    copies, and recorded on the file (services/copies.py).
+    """
+    with _opening(name), _decoded(source, content_type) as image:
+        image.size  # noqa: B018  (opening has read the header; nothing more to do)
+
+
 def make_copies(source: BinaryIO, name: str, content_type: str, storage: Storage) -> Copies:
     """Store the display, print and shared copies of ``source`` (a file of ``content_type``).
 

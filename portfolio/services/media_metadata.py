@@ -25,9 +25,10 @@ matrix) and drops the tracks.
 we make; the input's demuxer is forced from the type we detected and only the ``file``
 protocol is allowed, so no upload can make ffmpeg read a playlist, another file or a URL.
 
-A file ffmpeg cannot copy faithfully (``-xerror``: damaged, cut short) gets no copy: the
-learner keeps their upload, staff see that it cannot be downloaded yet, and the failure is
-logged; ``flask files make-copies`` tries again (after ffmpeg is installed, say).
+The copy is made on a worker after the upload has answered (services/copies.py). A file ffmpeg
+cannot copy faithfully (``-xerror``: damaged, cut short) gets no copy: the learner keeps their
+upload and their pages say what to do, staff see that it could not be prepared, and the failure
+is logged; ``flask files make-copies`` tries again (after ffmpeg is installed, say).
 """
 
 import json
@@ -75,7 +76,14 @@ CONTAINERS = {
 
 
 class MediaCopyFailed(Exception):
-    """No copy without metadata could be made; the message says why (for the log)."""
+    """No copy without metadata could be made; the message says why (for the log).
+
+    ``ours``: the fault is this machine's (a tool missing), not the file's.
+    """
+
+    def __init__(self, message: str, *, ours: bool = False):
+        super().__init__(message)
+        self.ours = ours
 
 
 @dataclass
@@ -146,7 +154,9 @@ def _run(command: list[str]) -> bytes:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise MediaCopyFailed(f"{name} is not installed (scripts/install-system-packages)")
+        raise MediaCopyFailed(
+            f"{name} is not installed (scripts/install-system-packages)", ours=True
+        )
     return path
 
 
