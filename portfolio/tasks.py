@@ -1,8 +1,8 @@
 """The task queue and its tasks: the one module that knows Huey exists.
 
-Work that takes seconds (the portfolio PDF, the archive bundle, the copies without metadata
-of uploaded photos and recordings, every email) runs on a worker process,
-``huey_consumer portfolio.tasks.huey``, never on a thread of the web process. Huey is a
+Work that takes seconds (the portfolio PDF, the archive bundle, the cohort PDF report, the
+copies without metadata of uploaded photos and recordings, every email) runs on a worker
+process, ``huey_consumer portfolio.tasks.huey``, never on a thread of the web process. Huey is a
 maintained queue whose store is one setting: an SQLite file (the embedded default, for one
 machine) or Redis (workers on several machines). A task only calls a service, so the same work
 runs inline in tests (``TASK_QUEUE_IMMEDIATE``) and on a worker in production.
@@ -256,14 +256,25 @@ def make_copies(file_id: int) -> None:
         copies.run(file_id)
 
 
+@huey.task()
+def make_cohort_report(report_id: int) -> None:
+    """Make a PDF cohort report an administrator asked for (services/reports/pdf_jobs.py)."""
+    from .services.reports import pdf_jobs
+
+    with _app().app_context():
+        pdf_jobs.run(report_id)
+
+
 @huey.periodic_task(crontab(minute="*"))
 def retry_abandoned() -> None:
     """Every minute: queue again the work whose worker vanished (its lease ran out) or whose
     message was lost (services/leases.py)."""
     from .services import copies
+    from .services.reports import pdf_jobs
 
     with _app().app_context():
         copies.retry_abandoned()
+        pdf_jobs.retry_abandoned()
 
 
 @huey.task(retries=3, retry_delay=60)

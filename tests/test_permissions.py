@@ -18,6 +18,7 @@ from routes import each_route, every_route
 
 from portfolio.extensions import db
 from portfolio.models import (
+    CohortReport,
     ConsentStatus,
     Enrolment,
     EqaGrant,
@@ -100,6 +101,7 @@ OBJECT_PARAMETERS = {
     "judgement_id",
     "sample_id",
     "export_id",
+    "report_id",
     "grant_id",
     "witness_request_id",
 }
@@ -129,6 +131,7 @@ class World:
     token: str
     judgement: Judgement
     export: Export
+    report: CohortReport
     grant: EqaGrant
     witness_request: WitnessRequest
     sample: SampleItem
@@ -144,6 +147,7 @@ class World:
             "judgement_id": self.judgement.id,
             "sample_id": self.sample.id,
             "export_id": self.export.id,
+            "report_id": self.report.id,
             "grant_id": self.grant.id,
             "witness_request_id": self.witness_request.id,
             "standard_id": standard.id,
@@ -159,7 +163,7 @@ def make_world(make_cohort, make_user):
         first_criterion = cohort.standard.criteria[0]
         first_code = first_criterion.code
         eqa = make_user("eqa", provider=provider, password=None)
-        provider_id = provider.id
+        provider_id, cohort_id = provider.id, cohort.id
         enrolment = Enrolment(
             cohort=cohort,
             learner=learner or make_user("learner", provider=provider, password=None),
@@ -202,6 +206,18 @@ def make_world(make_cohort, make_user):
             size=2048,
             sha256="0" * 64,
         )
+        report = CohortReport(
+            provider_id=provider_id,
+            cohort_id=cohort_id,
+            query=f"cohort={cohort_id}",
+            status=ExportStatus.DONE,
+            progress=100,
+            storage_key=secrets.token_hex(16),
+            size=2048,
+            sha256="0" * 64,
+            learners=1,
+            finished_at=utcnow(),
+        )
         grant = EqaGrant(
             provider_id=provider_id,
             eqa=eqa,
@@ -222,7 +238,9 @@ def make_world(make_cohort, make_user):
             token_hash=secrets.token_hex(32),
             expires_at=utcnow() + timedelta(days=14),
         )
-        db.session.add_all([enrolment, evidence, file, judgement, export, grant, witness_request])
+        db.session.add_all(
+            [enrolment, evidence, file, judgement, export, report, grant, witness_request]
+        )
         # the IQA's record of the judgement, with an action open for its assessor
         sample = SampleItem(
             iqa=enrolment.iqa,
@@ -257,6 +275,7 @@ def make_world(make_cohort, make_user):
             token,
             judgement,
             export,
+            report,
             grant,
             witness_request,
             sample,

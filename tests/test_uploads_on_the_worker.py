@@ -8,13 +8,12 @@ so, and the real ffmpeg and exiftool on the worker.
 """
 
 import subprocess
-import threading
 import time
 from datetime import timedelta
 
 import pytest
 from evidence_samples import make_draft, phone_video, photo_jpeg, stored_files, upload
-from huey.consumer import Worker as HueyWorker
+from queue_helpers import held_queue, work
 from test_evidence_photo_privacy import location_in
 from test_media_metadata import private_in, text_of
 
@@ -28,19 +27,7 @@ from portfolio.services import evidence as evidence_service
 
 @pytest.fixture
 def queue(app, tmp_path):
-    """A real queue in an SQLite file: tasks wait there until ``work`` runs them."""
-    tasks.bind(tasks.QueueSettings(f"sqlite:///{tmp_path / 'tasks.sqlite3'}"))
-    yield tasks.huey
-    tasks.huey.storage.flush_queue()
-    tasks.init_app(app)
-
-
-def work(queue) -> None:
-    """Run what is queued, as ``huey_consumer`` does, until nothing is left."""
-    worker = HueyWorker(queue, threading.Event(), default_delay=0.01, max_delay=0.01, backoff=1)
-    while queue.pending_count():
-        worker.loop()
-    db.session.expire_all()  # the worker wrote through a session of its own
+    yield from held_queue(app, tmp_path)
 
 
 @pytest.fixture
@@ -200,9 +187,7 @@ def running_since(video: EvidenceFile, *, lease_ran_out: bool, attempt: int = 1)
     """As if a worker had claimed the copies and was killed (or is still working)."""
     video.copy_status = CopyStatus.RUNNING
     video.copy_attempt = attempt
-    video.copy_lease_until = utcnow() + (
-        -timedelta(seconds=1) if lease_ran_out else leases.LEASE
-    )
+    video.copy_lease_until = utcnow() + (-timedelta(seconds=1) if lease_ran_out else leases.LEASE)
     db.session.commit()
 
 

@@ -7,7 +7,8 @@ Each reads the figures once (``figures.learner_rows`` with no paging and
   the names right;
 - XLSX with openpyxl's write-only workbook into a temporary file (memory stays flat however
   many rows), typed cells (numbers, dates), a frozen header row, filters and column widths;
-- PDF through ``portfolio.pdf.renderer``, laid out by templates/pdf/cohort_report.html.
+- PDF through ``portfolio.pdf.renderer``, laid out by templates/pdf/cohort_report.html, on
+  the task queue's worker (``pdf_jobs``), never in a request.
 
 No text a person typed becomes a formula in a spreadsheet (CSV injection, OWASP): a CSV cell
 that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``; an
@@ -288,7 +289,11 @@ def filename(found: Figures, extension: str) -> str:
     """cohort-report-co-production-march-2026-2026-12-02.csv, or the provider's name when the
     export covers several cohorts."""
     subject = found.cohort.name if found.cohort else found.provider.name
+    return filename_for(subject, found.made_at, extension)
+
+
+def filename_for(subject: str, made_at: datetime, extension: str) -> str:
     slug = "".join(ch if ch.isalnum() else "-" for ch in subject.lower())
     slug = "-".join(part for part in slug.split("-") if part)[:60] or "report"
-    made = found.made_at.astimezone(figures.LOCAL_TIME).date().isoformat()
+    made = made_at.astimezone(figures.LOCAL_TIME).date().isoformat()
     return f"cohort-report-{slug}-{made}.{extension}"
