@@ -1,6 +1,8 @@
 """The copies of an uploaded photo that people other than its learner receive.
 
-Three copies are made at upload, and none carries camera metadata (GPS location above all):
+Three copies are made on the task queue's worker once the upload has answered
+(``services/copies.py``; the upload itself only opens the header, ``check``), and none carries
+camera metadata (GPS location above all):
 
 - a **display copy** that pages show: upright, at most ``DISPLAY_SIZE`` pixels, re-encoded as
   JPEG from the decoded pixels alone (no EXIF, XMP, ICC or comments);
