@@ -148,6 +148,8 @@ def app_config(work: Path, database: str) -> dict:
         "INSTANCE_PATH": str(work / "instance"),
         "EVIDENCE_DIR": str(work / "evidence"),
         "WTF_CSRF_ENABLED": False,
+        # tasks inline, as in the tests: a photo's print copy is made by a task since 4bb9f50
+        "TASK_QUEUE_IMMEDIATE": True,
     }
 
 
