@@ -144,3 +144,33 @@ def test_huge_values_still_render(make_enrolment):
     assert len(reader.pages) > 50
     text = "".join(page.extract_text() for page in reader.pages[-40:])
     assert "row 4999" in text.replace("\n", " ")
+
+
+def test_a_long_unbroken_url_in_a_fact_wraps_inside_the_page(make_enrolment):
+    """A 200-character URL with no place to break as an item's place or context is printed in
+    full, broken over lines inside the fact's column, not run off the edge of the page."""
+    enrolment = make_enrolment()
+    url = "https://communityhall.example.org/" + "bookingreference" * 12
+    url = url[:200]
+    draft = make_draft(enrolment, title="Booking the hall", context=url)
+    evidence_service.set_mappings(draft, {enrolment.standard.criterion("PC1"): "The booking."})
+    evidence_service.submit(draft, full_name=enrolment.learner.name, confirmed=True)
+
+    made = portfolio_pdf.make(enrolment)
+
+    reader = PdfReader(io.BytesIO(made.pdf))
+    page = next(p for p in reader.pages if "Place or context" in p.extract_text())
+    assert url in "".join(page.extract_text().split())  # all of it, over several lines
+    lines = []  # (where each line of the URL starts, its text)
+
+    def visit(text, cm, tm, font, size):
+        if len(text.strip()) > 3 and text.strip() in url:
+            lines.append((tm[4] * cm[0] + cm[4], text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    assert "".join(text for _, text in lines) == url
+    # 178 mm of A4 inside the margins, less the 45 mm of the fact's name: about 70 characters
+    # a line, each starting at the fact's column (16 mm margin + 45 mm)
+    assert len(lines) >= 3 and max(len(text) for _, text in lines) <= 80
+    column = (16 + 45) * 72 / 25.4
+    assert all(abs(x - column) < 1 for x, _ in lines), lines
