@@ -347,3 +347,69 @@ def test_a_worker_refuses_an_app_configured_for_another_queue(app, monkeypatch):
     with pytest.raises(RuntimeError, match="same TASK_QUEUE_URL as the web server"):
         tasks.bind(tasks.QueueSettings("redis://somewhere-else:6379/0"))
     tasks.init_app(app)  # the app's own settings: nothing to change, nothing refused
+
+
+# ----------------------------------------------------------- made when the unit is signed off
+
+
+def sign_off_through_the_page(client, login_as, enrolment):
+    from assessment_helpers import fully_met
+    from people_helpers import PASSWORD
+
+    fully_met(enrolment)
+    login_as(enrolment.assessor)
+    db.session.refresh(enrolment)
+    response = client.post(
+        f"/portfolio/{enrolment.id}/sign-off",
+        data={
+            "revision": str(enrolment.revision),
+            "password": PASSWORD,
+            "full_name": enrolment.assessor.name,
+            "confirm": "y",
+        },
+    )
+    assert response.status_code == 302, page_text(response)
+    client.post("/sign-out")
+
+
+def test_signing_off_makes_the_pdf_so_the_first_download_is_instant(client, login_as, enrolment):
+    sign_off_through_the_page(client, login_as, enrolment)
+
+    [made] = exports_of(enrolment)  # tasks run inline here: made during the sign-off
+    assert made.kind == ExportKind.PORTFOLIO_PDF and made.status == ExportStatus.DONE
+    assert made.requested_by == enrolment.assessor and jobs.ready(made)
+    assert audit_actions().count("export.requested") == 1
+
+    for person in (enrolment.learner, enrolment.assessor):
+        login_as(person)
+        export = ask_for_pdf(client, enrolment)
+        assert export.id == made.id  # the same PDF: nothing made again
+        assert fetch(client, f"/exports/{export.id}/download").status_code == 200
+        client.post("/sign-out")
+    assert exports_of(enrolment) == [made]
+    assert audit_actions().count("export.requested") == 1
+
+
+@pytest.fixture
+def queue(app, tmp_path):
+    from queue_helpers import held_queue
+
+    yield from held_queue(app, tmp_path)
+
+
+def test_signing_off_queues_the_pdf_for_the_worker(client, login_as, enrolment, queue):
+    from queue_helpers import work
+
+    sign_off_through_the_page(client, login_as, enrolment)
+
+    [queued] = exports_of(enrolment)
+    assert queued.status == ExportStatus.QUEUED and queued.storage_key is None
+    assert queue.pending_count() == 1  # the web process made nothing: a worker will
+
+    work(queue)
+    login_as(enrolment.learner)
+    export = ask_for_pdf(client, enrolment)
+
+    assert export.id == queued.id and export.status == ExportStatus.DONE
+    assert queue.pending_count() == 0 and exports_of(enrolment) == [queued]
+    assert stored_bytes(export).startswith(b"%PDF")

@@ -19,6 +19,7 @@ from ..models import (
 from ..services import sign_in_limits
 from ..services.assessment import review, signing, state
 from ..services.assessment.revision import Conflict
+from ..services.export import jobs
 from ..services.problems import Problem
 from . import queue as queue_query
 from .forms import ReopenForm, SignOffForm
@@ -149,6 +150,7 @@ def sign_off(enrolment_id):
             db.session.rollback()
             errors, status = [(None, conflict.message)], 409
         else:
+            jobs.prepare_signed_off(enrolment, _me())  # after the sign-off's commit
             flash(f"You signed off {enrolment.learner.name}’s unit.", "success")
             return redirect(url_for("learner.portfolio", enrolment_id=enrolment.id))
     elif request.method == "POST":

@@ -65,6 +65,20 @@ def request(enrolment: Enrolment, kind: ExportKind, person: User) -> Export:
     return export
 
 
+def prepare_signed_off(enrolment: Enrolment, assessor: User) -> Export | None:
+    """Queue the portfolio PDF of a unit just signed off, so its first download is instant.
+
+    Called once the sign-off is committed (there is no after-commit hook to register it with):
+    ``request`` as a download would, so the download finds this export by its content key. A
+    worker makes it. Whatever goes wrong here is logged; the sign-off stands."""
+    try:
+        return request(enrolment, ExportKind.PORTFOLIO_PDF, assessor)
+    except Exception:  # noqa: BLE001 - the signed-off unit's PDF is made on the first download
+        log.exception("could not queue the PDF of signed-off portfolio %s", enrolment.id)
+        db.session.rollback()
+        return None
+
+
 def _find(enrolment_id: int, kind: ExportKind, key: str) -> Export | None:
     return db.session.scalar(
         select(Export).where(
