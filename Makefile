@@ -53,9 +53,14 @@ test: install lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
+# Both passes spread the tests over every core (pytest-xdist, a module's tests kept together on
+# one worker); each worker has its own SQLite file, or its own database on the PostgreSQL server.
+WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(WORKERS) --dist loadfile
+
 test-sqlite:
 	@echo "== test suite on SQLite =="
-	$(BIN)/pytest
+	$(PYTEST)
 
 # The second pass runs every test that touches the database directly on PostgreSQL; the browser
 # tests drive the same pages and services through Chromium, which the first pass already proves,
@@ -63,7 +68,7 @@ test-sqlite:
 test-postgres:
 	@echo "== test suite on PostgreSQL (Debian's server on loopback), browser tests excepted =="
 	@url=$$(scripts/test-postgres start) && \
-		TEST_DATABASE_URL=$$url $(BIN)/pytest --ignore=tests/browser; status=$$?; \
+		TEST_DATABASE_URL=$$url $(PYTEST) --ignore=tests/browser; status=$$?; \
 		scripts/test-postgres stop; exit $$status
 
 pg-start:

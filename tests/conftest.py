@@ -9,7 +9,10 @@ import os
 from datetime import date
 
 import pytest
-from sqlalchemy import text
+from flask import Flask
+from jinja2 import BytecodeCache
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 
 from portfolio import create_app
 from portfolio.extensions import db
@@ -20,10 +23,59 @@ _counter = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    return os.environ.get("TEST_DATABASE_URL") or (
-        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    )
+def database_url(tmp_path_factory, worker_id):
+    """SQLite in the session's temporary folder (one per xdist worker), or TEST_DATABASE_URL;
+    under xdist each worker gets a database of its own on that PostgreSQL server."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    if worker_id == "master":
+        return url
+    return _database_of_its_own(url, f"portfolio_test_{worker_id}")
+
+
+def _database_of_its_own(url: str, name: str) -> str:
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+class _SessionBytecodeCache(BytecodeCache):
+    """Each test's app has its own Jinja environment, which would compile every template it
+    renders again (a quarter of the suite's time); compiled templates are kept for the session
+    instead, keyed (by Jinja) on the template's source, so an edited template still compiles."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _templates_compiled_once():
+    original = Flask.jinja_options
+    Flask.jinja_options = {**original, "bytecode_cache": _SessionBytecodeCache()}
+    yield
+    Flask.jinja_options = original
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_without_fsync(dbapi_connection, _record):
+    """A test database need not survive a power cut: SQLite skips fsync on each of the suite's
+    thousands of commits (locking, and so every concurrency test, is unchanged)."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.execute("PRAGMA synchronous = OFF")
 
 
 @pytest.fixture(scope="session")
@@ -154,14 +206,25 @@ def make_user(app, make_provider):
     return make
 
 
+@pytest.fixture(scope="session")
+def _shipped_standards():
+    """The files in criteria/, read and checked once a session (they do not change)."""
+    from portfolio.config import PROJECT_ROOT
+    from portfolio.standards.datafile import SUFFIXES, read_standard_file
+
+    folder = PROJECT_ROOT / "criteria"
+    paths = sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES and p.is_file())
+    return [(path, read_standard_file(path)) for path in paths]
+
+
 @pytest.fixture
-def standard(app):
-    """The shipped seed standard, loaded from criteria/."""
-    from portfolio.standards.loader import load_directory
-
-    load_directory()
+def standard(app, _shipped_standards):
+    """The shipped seed standard, loaded from criteria/ (read once a session, as the app's
+    start reads it once a process)."""
     from portfolio.models import Standard
+    from portfolio.standards.loader import load_checked
 
+    load_checked([(path, data.model_copy(deep=True)) for path, data in _shipped_standards])
     return db.session.scalars(db.select(Standard)).one()
 
 

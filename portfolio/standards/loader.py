@@ -36,7 +36,11 @@ def load_directory(directory=None) -> list[str]:
 
 
 def load_files(paths: list[Path]) -> list[str]:
-    checked = [(path, read_standard_file(path)) for path in paths]
+    return load_checked([(path, read_standard_file(path)) for path in paths])
+
+
+def load_checked(checked: list[tuple[Path, StandardData]]) -> list[str]:
+    """Load files already read and checked (``read_standard_file``), in one transaction."""
     _refuse_duplicates(checked)
     messages, new, guided, same = [], [], [], []
     for path, data in checked:
